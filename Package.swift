@@ -1,0 +1,52 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Dependencies point one way: CLI -> Pipeline -> OCR/Imaging -> CTesseract, and everything -> Core.
+// Unsafe C interop is fenced into HattamaImaging and HattamaOCR.
+let package = Package(
+    name: "Hattama",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "hattama", targets: ["hattama"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CTesseract",
+            pkgConfig: "tesseract",
+            providers: [.apt(["libtesseract-dev", "libleptonica-dev"])]
+        ),
+        .target(
+            name: "HattamaCore",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "HattamaImaging",
+            dependencies: ["CTesseract", "HattamaCore"]
+        ),
+        .target(
+            name: "HattamaOCR",
+            dependencies: ["CTesseract", "HattamaImaging", "HattamaCore"],
+            resources: [.copy("Resources")]
+        ),
+        .target(
+            name: "HattamaPipeline",
+            dependencies: ["HattamaCore", "HattamaImaging", "HattamaOCR"]
+        ),
+        .executableTarget(
+            name: "hattama",
+            dependencies: [
+                "HattamaCore", "HattamaPipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "HattamaCoreTests", dependencies: ["HattamaCore"]),
+        .testTarget(name: "HattamaImagingTests", dependencies: ["HattamaImaging"]),
+        .testTarget(name: "HattamaOCRTests", dependencies: ["HattamaOCR", "HattamaImaging"]),
+        .testTarget(name: "HattamaPipelineTests", dependencies: ["HattamaPipeline"]),
+        .testTarget(name: "HattamaCLITests", dependencies: []),
+    ]
+)
