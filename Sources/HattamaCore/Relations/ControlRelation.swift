@@ -1,0 +1,109 @@
+import Foundation
+
+/// A relation made concrete for one form and election: every `sum(...)` and `each(...)` expanded to keys.
+public struct ControlRelation: Sendable, Equatable {
+    /// The template's relation id; `each(...)` relations get `id[key]`, one per matching field.
+    public var id: String
+    /// The expression as written in the template (with the key substituted for `each`).
+    public var expression: String
+    public var comparison: RelationExpression.Comparison
+    public var left: [SignedTerm]
+    public var right: [SignedTerm]
+
+    /// A key or a constant with its sign.
+    public struct SignedTerm: Sendable, Equatable {
+        public var sign: Int
+        public var key: String?
+        public var constant: Int
+    }
+
+    /// Every field key the relation involves, in order of appearance, without repeats.
+    public var keys: [String] {
+        var seen = Set<String>()
+        return (left + right).compactMap(\.key).filter { seen.insert($0).inserted }
+    }
+
+    /// The outcome for these values: nil when a value it needs is missing.
+    public func evaluate(_ values: [String: Int]) -> RelationOutcome? {
+        func total(_ terms: [SignedTerm]) -> Int? {
+            var sum = 0
+            for term in terms {
+                if let key = term.key {
+                    guard let value = values[key] else { return nil }
+                    sum += term.sign * value
+                } else {
+                    sum += term.sign * term.constant
+                }
+            }
+            return sum
+        }
+        guard let l = total(left), let r = total(right) else { return nil }
+        return RelationOutcome(left: l, right: r, holds: comparison.holds(l, r))
+    }
+
+    /// When exactly `key` is unknown and the relation is an equation, the value it implies.
+    public func impliedValue(of key: String, given values: [String: Int]) -> Int? {
+        guard comparison == .equal else { return nil }
+        var coefficient = 0
+        var rest = 0
+        for (terms, side) in [(left, 1), (right, -1)] {
+            for term in terms {
+                if term.key == key {
+                    coefficient += side * term.sign
+                } else if let other = term.key {
+                    guard let value = values[other] else { return nil }
+                    rest += side * term.sign * value
+                } else {
+                    rest += side * term.sign * term.constant
+                }
+            }
+        }
+        guard coefficient != 0, rest % coefficient == 0 else { return nil }
+        let value = -rest / coefficient
+        return value >= 0 ? value : nil
+    }
+}
+
+/// Both sides of a relation evaluated, and whether it holds.
+public struct RelationOutcome: Sendable, Equatable {
+    public var left: Int
+    public var right: Int
+    public var holds: Bool
+}
+
+/// Expands parsed relations over the field keys of a resolved form.
+public enum RelationExpander {
+    /// Concrete relations for `spec` over `keys`; `each(prefix.*)` yields one relation per matching key.
+    public static func expand(_ spec: RelationSpec, parsed: RelationExpression, keys: [String]) -> [ControlRelation] {
+        func matching(_ prefix: String) -> [String] { keys.filter { $0.hasPrefix(prefix) } }
+        func flatten(_ sum: RelationExpression.Sum, sign: Int, eachKey: String?) -> [ControlRelation.SignedTerm] {
+            sum.terms.flatMap { item -> [ControlRelation.SignedTerm] in
+                let s = sign * item.sign
+                switch item.term {
+                case .key(let key): return [.init(sign: s, key: key, constant: 0)]
+                case .number(let n): return [.init(sign: s, key: nil, constant: n)]
+                case .sum(let prefix): return matching(prefix).map { .init(sign: s, key: $0, constant: 0) }
+                case .each: return [.init(sign: s, key: eachKey, constant: 0)]
+                case .group(let inner): return flatten(inner, sign: s, eachKey: eachKey)
+                }
+            }
+        }
+        let eachPrefixes = (parsed.left.terms + parsed.right.terms).compactMap { item -> String? in
+            if case .each(let prefix) = item.term { return prefix }
+            return nil
+        }
+        guard let eachPrefix = eachPrefixes.first else {
+            return [ControlRelation(id: spec.id, expression: spec.expr, comparison: parsed.comparison,
+                                    left: flatten(parsed.left, sign: 1, eachKey: nil),
+                                    right: flatten(parsed.right, sign: 1, eachKey: nil))]
+        }
+        return matching(eachPrefix).map { key in
+            ControlRelation(
+                id: "\(spec.id)[\(key)]",
+                expression: spec.expr.replacingOccurrences(of: "each(\(eachPrefix)*)", with: key),
+                comparison: parsed.comparison,
+                left: flatten(parsed.left, sign: 1, eachKey: key),
+                right: flatten(parsed.right, sign: 1, eachKey: key))
+        }
+    }
+}
