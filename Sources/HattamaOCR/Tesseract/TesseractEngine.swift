@@ -23,9 +23,6 @@ public final class TesseractEngine {
                 dotsPerInch: Int = 300) throws(OCRError) {
         TesseractRuntime.limitOpenMP()
         guard let created = TessBaseAPICreate() else { throw .engineUnavailable(detail: "TessBaseAPICreate returned NULL") }
-        self.languages = languages
-        self.dotsPerInch = Int32(max(70, min(2400, dotsPerInch)))
-        handle = created
         var settings = ["lstm_choice_mode": "2", "debug_file": "/dev/null"]
         settings.merge(variables) { _, user in user }
         let names = settings.keys.sorted()
@@ -35,6 +32,7 @@ public final class TesseractEngine {
                                  namePointers, valuePointers, names.count, 0)
             }
         }
+        // Stored properties are assigned only on success: a throw after that would run deinit and free twice.
         guard status == 0 else {
             TessBaseAPIDelete(created)
             throw .languageNotInstalled(languages: languages, dataPath: dataPath)
@@ -45,6 +43,9 @@ public final class TesseractEngine {
             TessBaseAPIDelete(created)
             throw .invalidVariable(name: name, value: settings[name]!)
         }
+        self.languages = languages
+        self.dotsPerInch = Int32(max(70, min(2400, dotsPerInch)))
+        handle = created
     }
 
     deinit {
