@@ -1,0 +1,61 @@
+/// Applies a form's control relations to freshly read fields: failed relations mark their fields for review,
+/// a lone uncertain field in an equation gets the value the equation implies as a suggestion, and the
+/// protocol gets its overall status.
+public enum ConsistencyChecker {
+    /// Reason code added to every field of a relation that fails.
+    public static let relationFailedReason = "relation_failed"
+
+    /// The fields with relation outcomes applied, the relation records, and the overall status.
+    public static func check(fields input: [FieldRecord], relations: [ControlRelation])
+        -> (fields: [FieldRecord], relations: [RelationRecord], status: ProtocolStatus)
+    {
+        var fields = input
+        let index = Dictionary(fields.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let allValues = values(of: fields) { _ in true }
+        let trustedBefore = Set(fields.filter(\.isTrusted).map(\.key))
+        let trustedValues = values(of: fields) { $0.isTrusted }
+
+        var records: [RelationRecord] = []
+        var formIsInconsistent = false
+        for relation in relations {
+            let outcome = relation.evaluate(allValues)
+            records.append(RelationRecord(id: relation.id, expression: relation.expression, holds: outcome?.holds,
+                                          left: outcome?.left, right: outcome?.right, keys: relation.keys))
+            guard let outcome, !outcome.holds else { continue }
+            if relation.keys.allSatisfy(trustedBefore.contains) { formIsInconsistent = true }
+            for key in relation.keys {
+                guard let i = index[key] else { continue }
+                if fields[i].status == .accepted { fields[i].status = .uncertain }
+                fields[i].reasons.append("\(relationFailedReason):\(relation.id)")
+            }
+        }
+
+        for relation in relations where relation.comparison == .equal {
+            let untrusted = relation.keys.filter { !trustedBefore.contains($0) }
+            guard untrusted.count == 1, let key = untrusted.first, let i = index[key],
+                  fields[i].suggestion == nil, fields[i].kind == .count,
+                  let implied = relation.impliedValue(of: key, given: trustedValues) else { continue }
+            fields[i].suggestion = Suggestion(value: .number(implied), relation: relation.id)
+        }
+
+        let status: ProtocolStatus
+        if fields.isEmpty || fields.allSatisfy({ $0.value == nil }) {
+            status = .unreadable
+        } else if formIsInconsistent {
+            status = .inconsistent
+        } else if fields.allSatisfy(\.isTrusted) {
+            status = .complete
+        } else {
+            status = .needsReview
+        }
+        return (fields, records, status)
+    }
+
+    private static func values(of fields: [FieldRecord], where include: (FieldRecord) -> Bool) -> [String: Int] {
+        var values: [String: Int] = [:]
+        for field in fields where include(field) {
+            if let n = field.count { values[field.key] = n }
+        }
+        return values
+    }
+}

@@ -1,0 +1,44 @@
+import HattamaCore
+
+/// Measures how well a template's printed box outlines land on dark lines in an image under a transform.
+public struct GridScorer: Sendable {
+    /// Points on the outlines (just outside each value cell) and the matching points inside the cell.
+    let outlinePoints: [(x: Double, y: Double, nx: Double, ny: Double)]
+
+    /// Prepares the sample points of every value cell of the template (at most about `maxPoints`).
+    public init(cells: [TemplateRect], maxPoints: Int = 1200) {
+        var points: [(x: Double, y: Double, nx: Double, ny: Double)] = []
+        let perSide = max(2, min(6, maxPoints / max(1, cells.count * 4)))
+        for rect in cells {
+            for i in 0..<perSide {
+                let t = (Double(i) + 0.5) / Double(perSide)
+                let x = rect.x + t * rect.width, y = rect.y + t * rect.height
+                points.append((x, rect.y, 0, -1))
+                points.append((x, rect.maxY, 0, 1))
+                points.append((rect.x, y, -1, 0))
+                points.append((rect.maxX, y, 1, 0))
+            }
+        }
+        outlinePoints = points
+    }
+
+    /// The share (0-1) of outline points that are clearly darker than the paper just inside the cell.
+    /// `reach` is how far outside the cell edge (reference pixels) the printed line may lie.
+    public func score(_ image: GrayImage, _ homography: Homography, reach: Double = 8) -> Double {
+        guard !outlinePoints.isEmpty else { return 0 }
+        var hits = 0
+        let steps = 6
+        for p in outlinePoints {
+            var darkest = 255.0
+            for s in 0...steps {
+                let d = reach * Double(s) / Double(steps)
+                let q = homography.apply(p.x + p.nx * d, p.y + p.ny * d)
+                darkest = min(darkest, image.sample(x: q.x, y: q.y))
+            }
+            let inside = homography.apply(p.x - p.nx * reach * 1.5, p.y - p.ny * reach * 1.5)
+            let paper = image.sample(x: inside.x, y: inside.y)
+            if paper - darkest > 40 { hits += 1 }
+        }
+        return Double(hits) / Double(outlinePoints.count)
+    }
+}

@@ -1,0 +1,76 @@
+import HattamaCore
+
+/// A solid dark blob that may be one of a form's registration marks, in full-resolution image pixels.
+public struct MarkCandidate: Sendable, Equatable {
+    public var x: Double
+    public var y: Double
+    public var width: Double
+    public var height: Double
+    /// Ink pixels over bounding-box area: 1 for an upright filled square.
+    public var solidity: Double
+
+    public var area: Double { width * height }
+}
+
+/// Finds solid dark blobs (corner marks, bars) on a page.
+public enum MarkDetector {
+    /// Solid blobs, largest first, at most `limit` of them. Works on a reduced copy for speed and refines
+    /// each centre on the full-resolution image.
+    public static func candidates(in image: GrayImage, limit: Int = 40) -> [MarkCandidate] {
+        let longSide = max(image.width, image.height)
+        let factor = max(1, longSide / 1000)
+        let small = image.downscaled(by: factor)
+        let threshold = darkThreshold(small)
+        let components = small.connectedComponents(inkThreshold: threshold, minimumPixels: 9)
+        let smallArea = Double(small.width * small.height)
+        var found: [MarkCandidate] = []
+        for component in components {
+            let w = Double(component.box.width), h = Double(component.box.height)
+            let solidity = Double(component.pixelCount) / (w * h)
+            guard w >= 3, h >= 3, solidity >= 0.6, w / h < 6, h / w < 6, w * h < smallArea * 0.02 else { continue }
+            let refined = refine(component.box, factor: factor, in: image)
+            found.append(MarkCandidate(x: refined.x, y: refined.y, width: w * Double(factor), height: h * Double(factor),
+                                       solidity: solidity))
+        }
+        return Array(found.sorted { $0.area > $1.area }.prefix(limit))
+    }
+
+    /// A threshold between ink and paper that stays below shadows: the darker of Otsu's level and a level
+    /// well under the paper's brightness.
+    static func darkThreshold(_ image: GrayImage) -> UInt8 {
+        var histogram = [Int](repeating: 0, count: 256)
+        for p in image.pixels { histogram[Int(p)] += 1 }
+        var seen = 0, paper = 255
+        let target = image.pixels.count * 3 / 4
+        for level in 0..<256 {
+            seen += histogram[level]
+            if seen >= target { paper = level; break }
+        }
+        let otsu = Int(image.otsuThreshold())
+        return UInt8(max(10, min(otsu, paper * 45 / 100)))
+    }
+
+    /// The centre of the dark pixels of a blob, measured on the full-resolution image.
+    static func refine(_ box: PixelRect, factor: Int, in image: GrayImage) -> (x: Double, y: Double) {
+        let x0 = max(0, (box.x - 1) * factor), y0 = max(0, (box.y - 1) * factor)
+        let x1 = min(image.width, (box.x + box.width + 1) * factor), y1 = min(image.height, (box.y + box.height + 1) * factor)
+        var lo = 255, hi = 0
+        for y in y0..<y1 {
+            for x in x0..<x1 {
+                let v = Int(image.pixels[y * image.width + x])
+                lo = min(lo, v); hi = max(hi, v)
+            }
+        }
+        let threshold = (lo + hi) / 2
+        var sx = 0.0, sy = 0.0, n = 0.0
+        for y in y0..<y1 {
+            for x in x0..<x1 where Int(image.pixels[y * image.width + x]) < threshold {
+                sx += Double(x); sy += Double(y); n += 1
+            }
+        }
+        guard n > 0 else {
+            return (Double(box.x * factor) + Double(box.width * factor) / 2, Double(box.y * factor) + Double(box.height * factor) / 2)
+        }
+        return (sx / n + 0.5, sy / n + 0.5)
+    }
+}
