@@ -1,0 +1,113 @@
+import HattamaCore
+
+/// Cuts a field written free-hand in one cell (no printed digit boxes) into one image per digit.
+public enum InkSegmenter {
+    /// The digits of `field`, left to right, each on white paper with a margin, ready for `DigitClassifier`.
+    ///
+    /// Binarizes like the classifier, removes ruled lines and specks, merges the broken strokes of one
+    /// digit (components that overlap horizontally) and splits touching digits at the column of least ink.
+    public static func segmentDigits(in field: GrayImage) -> [GrayImage] {
+        let w = field.width, h = field.height
+        guard w > 2, h > 2 else { return [] }
+        let (d, dmax) = CellNormalizer.darkness(field, bandY: 0, bandX: 0)
+        guard dmax >= Int32(CellNormalizer.minContrast) else { return [] }
+        let t = max(Int32(CellNormalizer.minThreshold), (2 * dmax) / 5)
+        var mask = d.map { $0 >= t }
+        // Ruled lines and box edges: runs much longer than a digit is wide or tall.
+        CellNormalizer.clearRuns(&mask, width: w, height: h, lines: Array(0..<h), vertical: false, minLength: max(h, w / 2, 8))
+        CellNormalizer.clearRuns(&mask, width: w, height: h, lines: Array(0..<w), vertical: true, minLength: max(8, h * 9 / 10))
+
+        let components = InkComponent.find(in: mask, width: w, height: h)
+        let tallest = components.map(\.height).max() ?? 0
+        let minSide = max(2, tallest / 6)
+        var groups = components
+            .filter { $0.area >= 3 && max($0.width, $0.height) >= minSide }
+            .sorted { $0.minX < $1.minX }
+        groups = mergeOverlapping(groups)
+        guard !groups.isEmpty else { return [] }
+
+        let heights = groups.map(\.height).sorted()
+        let typicalHeight = heights[heights.count / 2]
+        var pieces: [InkComponent] = []
+        for g in groups { pieces.append(contentsOf: split(g, typicalHeight: typicalHeight, width: w)) }
+        return pieces.sorted { $0.minX < $1.minX }.map { render($0, from: field) }
+    }
+
+    /// Merges groups whose column ranges overlap by at least half of the narrower one (broken strokes).
+    static func mergeOverlapping(_ input: [InkComponent]) -> [InkComponent] {
+        var groups = input
+        var merged = true
+        while merged {
+            merged = false
+            outer: for i in 0..<groups.count {
+                for j in (i + 1)..<groups.count {
+                    let a = groups[i], b = groups[j]
+                    let overlap = min(a.maxX, b.maxX) - max(a.minX, b.minX) + 1
+                    if overlap * 2 >= min(a.width, b.width) {
+                        var m = a
+                        m.pixels += b.pixels
+                        m.minX = min(a.minX, b.minX); m.maxX = max(a.maxX, b.maxX)
+                        m.minY = min(a.minY, b.minY); m.maxY = max(a.maxY, b.maxY)
+                        groups[i] = m
+                        groups.remove(at: j)
+                        merged = true
+                        break outer
+                    }
+                }
+            }
+        }
+        return groups
+    }
+
+    /// Splits a group wider than one digit into pieces at the columns of least ink.
+    static func split(_ g: InkComponent, typicalHeight: Int, width w: Int) -> [InkComponent] {
+        let ref = Double(max(g.height, typicalHeight * 4 / 5))
+        guard Double(g.width) > 1.1 * ref else { return [g] }
+        let count = max(2, Int((Double(g.width) / (0.8 * ref)).rounded()))
+        var columns = [Int](repeating: 0, count: g.width)
+        for p in g.pixels { columns[p % w - g.minX] += 1 }
+        var cuts: [Int] = []
+        let step = Double(g.width) / Double(count)
+        for k in 1..<count {
+            let centre = Double(k) * step
+            let lo = max(1, Int(centre - 0.35 * step)), hi = min(g.width - 2, Int(centre + 0.35 * step))
+            guard lo <= hi else { continue }
+            var best = lo
+            for x in lo...hi {
+                let better = columns[x] < columns[best]
+                    || (columns[x] == columns[best] && abs(Double(x) - centre) < abs(Double(best) - centre))
+                if better { best = x }
+            }
+            cuts.append(g.minX + best)
+        }
+        var bounds = [g.minX] + cuts + [g.maxX + 1]
+        bounds = Array(Set(bounds)).sorted()
+        var parts: [InkComponent] = []
+        for k in 0..<(bounds.count - 1) {
+            let px = g.pixels.filter { $0 % w >= bounds[k] && $0 % w < bounds[k + 1] }
+            guard !px.isEmpty else { continue }
+            var c = InkComponent(pixels: px, minX: Int.max, minY: Int.max, maxX: -1, maxY: -1)
+            for p in px {
+                let x = p % w, y = p / w
+                c.minX = min(c.minX, x); c.maxX = max(c.maxX, x); c.minY = min(c.minY, y); c.maxY = max(c.maxY, y)
+            }
+            parts.append(c)
+        }
+        return parts
+    }
+
+    /// Copies the group's ink onto white paper with a margin wider than the classifier's border bands.
+    static func render(_ g: InkComponent, from field: GrayImage) -> GrayImage {
+        let side = max(g.width, g.height)
+        let margin = max(6, side / 4)
+        let size = side + 2 * margin
+        var out = GrayImage(width: size, height: size)
+        let ox = margin + (side - g.width) / 2 - g.minX
+        let oy = margin + (side - g.height) / 2 - g.minY
+        for p in g.pixels {
+            let x = p % field.width, y = p / field.width
+            out.pixels[(y + oy) * size + x + ox] = field.pixels[p]
+        }
+        return out
+    }
+}

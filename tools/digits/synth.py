@@ -1,0 +1,253 @@
+"""Synthetic protocol cells: real MNIST strokes and font digits rendered into noisy boxes.
+
+Every function takes an explicit numpy Generator so a sample depends only on (seed, index).
+Glyphs are float coverage maps (1.0 = ink) on a square canvas; `render_cell` turns one into a
+uint8 cell crop (0 = ink, 255 = paper) with paper tone, pen tone, box-border remnants, blur,
+noise and specks.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+from scipy import ndimage
+
+CANVAS = 64
+
+HANDWRITING_FONT_GLOBS = [
+    "/usr/share/fonts/truetype/fifthhorseman/dkg*.ttf",
+    "/usr/share/fonts/opentype/bwht/*.otf",
+    "/usr/share/fonts/truetype/breip/*.ttf",
+    "/usr/share/fonts/truetype/klee/*.ttf",
+    "/usr/share/fonts/truetype/humor-sans/*.ttf",
+    "/usr/share/fonts/truetype/rufscript/*.ttf",
+    "/usr/share/fonts/truetype/sjfonts/*.ttf",
+]
+PRINTED_FONT_GLOBS = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans*.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSerif*.ttf",
+    "/usr/share/fonts/truetype/liberation/Liberation*.ttf",
+    "/usr/share/fonts/truetype/freefont/Free*.ttf",
+]
+
+
+def font_paths() -> tuple[list[str], list[str]]:
+    def collect(globs):
+        out = []
+        for g in globs:
+            out.extend(sorted(glob.glob(g)))
+        return [p for p in out if os.path.isfile(p)]
+
+    return collect(HANDWRITING_FONT_GLOBS), collect(PRINTED_FONT_GLOBS)
+
+
+_font_cache: dict = {}
+
+
+def font_glyph(path: str, ch: str) -> np.ndarray | None:
+    """Coverage map of one character, tightly cropped; None if the font lacks it."""
+    key = (path, ch)
+    if key in _font_cache:
+        return _font_cache[key]
+    font = ImageFont.truetype(path, 96)
+    im = Image.new("L", (192, 192), 0)
+    dr = ImageDraw.Draw(im)
+    dr.text((40, 20), ch, fill=255, font=font)
+    a = np.asarray(im, dtype=np.float32) / 255.0
+    ys, xs = np.nonzero(a > 0.2)
+    g = None
+    if len(ys) > 20:
+        g = a[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    _font_cache[key] = g
+    return g
+
+
+def mnist_glyph(img28: np.ndarray) -> np.ndarray:
+    """MNIST digit (ink = 255) as a cropped coverage map."""
+    a = img28.astype(np.float32) / 255.0
+    ys, xs = np.nonzero(a > 0.1)
+    if len(ys) == 0:
+        return a
+    return a[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+
+
+def place(glyph: np.ndarray, rng, size=CANVAS, height_frac=(0.55, 0.8)) -> np.ndarray:
+    """Scale a cropped glyph into a square canvas, centred with jitter."""
+    gh, gw = glyph.shape
+    target_h = size * rng.uniform(*height_frac)
+    s = target_h / gh
+    if gw * s > size * 0.85:
+        s = size * 0.85 / gw
+    nh, nw = max(1, int(round(gh * s))), max(1, int(round(gw * s)))
+    im = Image.fromarray((np.clip(glyph, 0, 1) * 255).astype(np.uint8)).resize((nw, nh), Image.BILINEAR)
+    c = np.zeros((size, size), dtype=np.float32)
+    oy = (size - nh) // 2 + int(rng.integers(-3, 4))
+    ox = (size - nw) // 2 + int(rng.integers(-3, 4))
+    oy = min(max(oy, 0), size - nh)
+    ox = min(max(ox, 0), size - nw)
+    c[oy:oy + nh, ox:ox + nw] = np.asarray(im, dtype=np.float32) / 255.0
+    return c
+
+
+def elastic(c: np.ndarray, rng, alpha: float, sigma: float) -> np.ndarray:
+    h, w = c.shape
+    dx = ndimage.gaussian_filter(rng.uniform(-1, 1, (h, w)), sigma) * alpha
+    dy = ndimage.gaussian_filter(rng.uniform(-1, 1, (h, w)), sigma) * alpha
+    yy, xx = np.meshgrid(np.arange(h), np.arange(w), indexing="ij")
+    return ndimage.map_coordinates(c, [yy + dy, xx + dx], order=1, mode="constant").astype(np.float32)
+
+
+def affine(c: np.ndarray, rng, max_rot=10.0, scale=(0.9, 1.1), shear=0.15) -> np.ndarray:
+    h, w = c.shape
+    th = np.deg2rad(rng.uniform(-max_rot, max_rot))
+    s = rng.uniform(*scale)
+    sh = rng.uniform(-shear, shear)
+    m = np.array([[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]]) @ np.array([[1, sh], [0, 1]]) * s
+    inv = np.linalg.inv(m)
+    ctr = np.array([h / 2, w / 2])
+    off = ctr - inv @ ctr
+    return ndimage.affine_transform(c, inv, offset=off, order=1, mode="constant").astype(np.float32)
+
+
+def stroke_width(c: np.ndarray, rng) -> np.ndarray:
+    k = rng.choice([-2, -1, 0, 0, 1, 2, 3])
+    if k > 0:
+        return ndimage.grey_dilation(c, size=(k + 1, k + 1))
+    if k < 0:
+        e = ndimage.grey_erosion(c, size=(-k + 1, -k + 1))
+        return e if e.sum() > 0.3 * c.sum() else c
+    return c
+
+
+def augment_glyph(c: np.ndarray, rng, strong=True) -> np.ndarray:
+    if strong and rng.random() < 0.7:
+        c = elastic(c, rng, alpha=rng.uniform(1.5, 4.0), sigma=rng.uniform(3.0, 5.0) * CANVAS / 28 / 2)
+    c = affine(c, rng)
+    c = stroke_width(c, rng)
+    return np.clip(c, 0, 1)
+
+
+def draw_lines(lines, rng, size=CANVAS) -> np.ndarray:
+    """Coverage map with polylines [(points, width)]."""
+    im = Image.new("L", (size * 2, size * 2), 0)
+    dr = ImageDraw.Draw(im)
+    for pts, wd in lines:
+        dr.line([(2 * x, 2 * y) for x, y in pts], fill=255, width=max(1, int(round(2 * wd))), joint="curve")
+    im = im.resize((size, size), Image.BILINEAR)
+    return np.asarray(im, dtype=np.float32) / 255.0
+
+
+def wobbly(p0, p1, rng, n=5, amp=1.5):
+    pts = []
+    for t in np.linspace(0, 1, n):
+        x = p0[0] + (p1[0] - p0[0]) * t + rng.normal(0, amp)
+        y = p0[1] + (p1[1] - p0[1]) * t + rng.normal(0, amp)
+        pts.append((x, y))
+    return pts
+
+
+def dash_glyph(rng) -> np.ndarray:
+    s = CANVAS
+    length = s * rng.uniform(0.3, 0.8)
+    cx, cy = s / 2 + rng.uniform(-5, 5), s / 2 + rng.uniform(-8, 8)
+    ang = np.deg2rad(rng.uniform(-8, 8))
+    dx, dy = np.cos(ang) * length / 2, np.sin(ang) * length / 2
+    wd = rng.uniform(2, 7)
+    lines = [(wobbly((cx - dx, cy - dy), (cx + dx, cy + dy), rng, amp=0.8), wd)]
+    if rng.random() < 0.1:  # double dash "="-like pad mark
+        off = rng.uniform(6, 10)
+        lines.append((wobbly((cx - dx, cy - dy + off), (cx + dx, cy + dy + off), rng, amp=0.8), wd))
+    return draw_lines(lines, rng)
+
+
+def cross_glyph(rng) -> np.ndarray:
+    s = CANVAS
+    half = s * rng.uniform(0.2, 0.42)
+    cx, cy = s / 2 + rng.uniform(-4, 4), s / 2 + rng.uniform(-4, 4)
+    wd = rng.uniform(2, 6)
+    hx = half * rng.uniform(0.7, 1.2)
+    a = ((cx - hx, cy - half), (cx + hx, cy + half))
+    b = ((cx + hx, cy - half), (cx - hx, cy + half))
+    if rng.random() < 0.3:  # a single diagonal slash, fairly flat so it differs from a "1"
+        hx = half * rng.uniform(0.9, 1.5)
+        p = ((cx - hx, cy + half), (cx + hx, cy - half)) if rng.random() < 0.7 else ((cx - hx, cy - half), (cx + hx, cy + half))
+        return draw_lines([(wobbly(*p, rng, amp=1.0), wd)], rng)
+    return draw_lines([(wobbly(*a, rng, amp=1.0), wd), (wobbly(*b, rng, amp=1.0), wd)], rng)
+
+
+def strike_over(c: np.ndarray, rng) -> np.ndarray:
+    """Cross out a placed digit: a line through it, a zigzag scribble or an X over it."""
+    ys, xs = np.nonzero(c > 0.3)
+    if len(ys) == 0:
+        return c
+    y0, y1, x0, x1 = ys.min(), ys.max(), xs.min(), xs.max()
+    wd = rng.uniform(2, 5)
+    kind = rng.random()
+    if kind < 0.35:  # horizontal line through, longer than the digit
+        y = rng.uniform(y0 + 0.3 * (y1 - y0), y0 + 0.7 * (y1 - y0))
+        ext = rng.uniform(3, 10)
+        tilt = rng.uniform(-6, 6)
+        lines = [(wobbly((x0 - ext, y - tilt), (x1 + ext, y + tilt), rng, amp=0.8), wd)]
+    elif kind < 0.8:  # scribble: zigzag over the digit
+        n = int(rng.integers(4, 9))
+        pts = []
+        for i in range(n):
+            t = i / (n - 1)
+            x = x0 - 3 + (x1 - x0 + 6) * (i % 2) + rng.normal(0, 2)
+            y = y0 + (y1 - y0) * t + rng.normal(0, 2)
+            pts.append((x, y))
+        if rng.random() < 0.5:
+            pts = [(p[1] - y0 + x0, p[0] - x0 + y0) for p in pts]  # vertical zigzag
+        lines = [(pts, wd)]
+    else:  # X drawn over the digit
+        lines = [(wobbly((x0 - 2, y0 - 2), (x1 + 2, y1 + 2), rng), wd), (wobbly((x1 + 2, y0 - 2), (x0 - 2, y1 + 2), rng), wd)]
+    return np.maximum(c, draw_lines(lines, rng))
+
+
+def render_cell(glyph: np.ndarray, rng) -> np.ndarray:
+    """Put a CANVAS-sized coverage map into a cell crop of random size with paper effects."""
+    h = int(rng.integers(26, 72))
+    w = int(round(h * rng.uniform(0.7, 1.4)))
+    # the glyph canvas covers the cell (inset a little), resized
+    im = Image.fromarray((np.clip(glyph, 0, 1) * 255).astype(np.uint8)).resize((w, h), Image.BILINEAR)
+    ink = np.asarray(im, dtype=np.float32) / 255.0
+
+    paper = rng.uniform(170, 255)
+    pen = rng.uniform(0, 110) if rng.random() > 0.12 else rng.uniform(100, paper - 60)
+    # uneven light: a linear gradient of up to 40 levels
+    gy, gx = np.meshgrid(np.linspace(-0.5, 0.5, h), np.linspace(-0.5, 0.5, w), indexing="ij")
+    light = (gx * rng.uniform(-40, 40) + gy * rng.uniform(-40, 40))
+    bg = np.clip(paper + light, 0, 255)
+    img = bg * (1 - ink) + pen * ink
+
+    # printed box border remnants at the edges
+    if rng.random() < 0.6:
+        border_tone = rng.uniform(0, 140)
+        for side in range(4):
+            if rng.random() < 0.5:
+                continue
+            band = max(3, (h if side < 2 else w) // 8)
+            t = int(rng.integers(1, min(3, band - 1) + 1))
+            off = int(rng.integers(0, band - t + 1))
+            start = rng.uniform(0, 0.3)
+            stop = rng.uniform(0.7, 1.0) if rng.random() < 0.7 else rng.uniform(0.3, 0.7)
+            if side == 0:
+                img[off:off + t, int(start * w):int(stop * w)] = border_tone
+            elif side == 1:
+                img[h - off - t:h - off, int(start * w):int(stop * w)] = border_tone
+            elif side == 2:
+                img[int(start * h):int(stop * h), off:off + t] = border_tone
+            else:
+                img[int(start * h):int(stop * h), w - off - t:w - off] = border_tone
+    # specks
+    for _ in range(int(rng.poisson(1.0))):
+        y, x = int(rng.integers(0, h)), int(rng.integers(0, w))
+        r = int(rng.integers(0, 2))
+        img[max(0, y - r):y + r + 1, max(0, x - r):x + r + 1] = rng.uniform(0, 150)
+    if rng.random() < 0.5:
+        img = ndimage.gaussian_filter(img, rng.uniform(0.3, 1.0))
+    img = img + rng.normal(0, rng.uniform(0, 12), img.shape)
+    return np.clip(np.round(img), 0, 255).astype(np.uint8)

