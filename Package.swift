@@ -45,7 +45,7 @@ let package = Package(
         ),
         .testTarget(name: "HattamaCoreTests", dependencies: ["HattamaCore"]),
         .testTarget(name: "HattamaImagingTests", dependencies: ["HattamaImaging"]),
-        .testTarget(name: "HattamaOCRTests", dependencies: ["HattamaOCR", "HattamaImaging"]),
+        .testTarget(name: "HattamaOCRTests", dependencies: ["HattamaOCR", "HattamaImaging"], exclude: ["Fixtures"]),
         .testTarget(name: "HattamaPipelineTests", dependencies: ["HattamaPipeline"]),
         .testTarget(name: "HattamaCLITests", dependencies: []),
     ]

@@ -1,0 +1,82 @@
+import HattamaCore
+
+/// How much ink a cell crop holds, measured against its own paper level so that shadows and faint
+/// photos are judged alike.
+struct CellInk {
+    /// Brightness of the paper (90th percentile).
+    let paper: Int
+    /// Share of pixels clearly darker than the paper.
+    let inkFraction: Double
+    /// Pixels clearly darker than the paper.
+    let inkPixels: Int
+
+    /// A cell with less ink than this share of its area holds no mark.
+    static let blankFraction = 0.012
+
+    init(_ image: GrayImage) {
+        var histogram = [Int](repeating: 0, count: 256)
+        for p in image.pixels { histogram[Int(p)] += 1 }
+        let total = image.pixels.count
+        var seen = 0, paper = 255
+        for level in 0..<256 {
+            seen += histogram[level]
+            if seen * 10 >= total * 9 { paper = level; break }
+        }
+        let cut = paper - max(40, paper * 35 / 100)
+        let ink = cut > 0 ? histogram[0..<cut].reduce(0, +) : 0
+        self.paper = paper
+        self.inkPixels = ink
+        self.inkFraction = Double(ink) / Double(max(1, total))
+    }
+
+    var isBlank: Bool { inkFraction < Self.blankFraction }
+}
+
+extension GrayImage {
+    /// The image with its paper stretched to white and its darkest ink to black.
+    func contrastStretched() -> GrayImage {
+        var histogram = [Int](repeating: 0, count: 256)
+        for p in pixels { histogram[Int(p)] += 1 }
+        func percentile(_ q: Double) -> Int {
+            let target = Int(Double(pixels.count) * q)
+            var seen = 0
+            for level in 0..<256 {
+                seen += histogram[level]
+                if seen > target { return level }
+            }
+            return 255
+        }
+        let lo = percentile(0.01), hi = percentile(0.9)
+        guard hi - lo > 30 else { return self }
+        let range = Double(hi - lo)
+        let mapped = pixels.map { p -> UInt8 in
+            let v = (Double(Int(p) - lo) / range) * 255
+            return UInt8(max(0, min(255, v.rounded())))
+        }
+        return GrayImage(width: width, height: height, pixels: mapped)
+    }
+
+    /// Images placed side by side on white, separated by `gap` pixels, with a white `margin` around.
+    static func strip(_ images: [GrayImage], gap: Int, margin: Int) -> GrayImage {
+        let height = (images.map(\.height).max() ?? 1) + 2 * margin
+        let width = images.map(\.width).reduce(0, +) + gap * max(0, images.count - 1) + 2 * margin
+        var out = GrayImage(width: width, height: height)
+        var x0 = margin
+        for image in images {
+            let y0 = margin + (height - 2 * margin - image.height) / 2
+            for y in 0..<image.height {
+                for x in 0..<image.width { out[x0 + x, y0 + y] = image[x, y] }
+            }
+            x0 += image.width + gap
+        }
+        return out
+    }
+}
+
+extension TemplateRect {
+    /// The rectangle shrunk by `fraction` of its size on each side (to keep printed box lines out).
+    func inset(by fraction: Double) -> TemplateRect {
+        let dx = width * fraction, dy = height * fraction
+        return TemplateRect(x: x + dx, y: y + dy, width: width - 2 * dx, height: height - 2 * dy)
+    }
+}

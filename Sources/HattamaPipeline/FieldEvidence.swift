@@ -1,0 +1,38 @@
+import HattamaCore
+
+/// What one reader concluded about a field: its digits in order, each with a confidence.
+struct FieldEvidence: Sendable {
+    /// `tesseract`, `digit_classifier` or `words`.
+    var reader: String
+    /// The raw text the reader produced (digits, and `-`/`x` for padding marks).
+    var text: String
+    /// The digits read, padding removed.
+    var digits: [Int]
+    /// Confidence of each digit, 0-1.
+    var digitConfidences: [Double]
+    /// Cells or marks the reader could not classify as a digit or padding.
+    var unreadableMarks: Int
+    /// Per digit, the reader's second choice and its confidence, when it has one.
+    var runnersUp: [(digit: Int, confidence: Double)?]
+
+    /// The number the digits make, or nil when there are none.
+    var number: Int? {
+        guard !digits.isEmpty, digits.count <= 9 else { return nil }
+        return digits.reduce(0) { $0 * 10 + $1 }
+    }
+
+    /// The weakest digit's confidence (0 when nothing was read).
+    var confidence: Double { digitConfidences.min() ?? 0 }
+
+    func asReading(kind: FieldKind) -> ReaderReading {
+        ReaderReading(reader: reader, text: text, value: value(kind: kind), confidence: confidence)
+    }
+
+    func value(kind: FieldKind) -> FieldValue? {
+        guard !digits.isEmpty else { return nil }
+        switch kind {
+        case .precinctID, .text: return .text(digits.map(String.init).joined())
+        case .count: return number.map(FieldValue.number)
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import HattamaCore
+import HattamaImaging
+import HattamaOCR
+
+/// Reads one field of a registered page with every reader available and decides, conservatively,
+/// whether the value can be accepted without a person.
+final class FieldReader {
+    let engine: TesseractEngine
+    let classifier: DigitClassifier?
+    let acceptRule: AcceptRule
+
+    /// Height in pixels that a value cell is resampled to before reading.
+    static let cellHeight = 56.0
+
+    init(engine: TesseractEngine, classifier: DigitClassifier?, acceptRule: AcceptRule = .default) {
+        self.engine = engine
+        self.classifier = classifier
+        self.acceptRule = acceptRule
+    }
+
+    func read(_ field: FieldSpec, on page: GrayImage, homography: Homography) -> FieldRecord {
+        let rect = field.valueRect
+        let box = homography.boundingBox(of: rect)
+        var evidence: [FieldEvidence] = []
+        var inkedMarks = 0
+        if let cells = field.cells {
+            let scale = Self.cellHeight / cells.height
+            let crops = cells.boxes.map { page.warped($0.inset(by: 0.09), through: homography, scale: scale).contrastStretched() }
+            let inked = crops.map { !CellInk($0).isBlank }
+            inkedMarks = inked.filter { $0 }.count
+            if let first = inked.firstIndex(of: true), let last = inked.lastIndex(of: true) {
+                let span = Array(crops[first...last])
+                evidence.append(readWithTesseract(GrayImage.strip(span, gap: 14, margin: 16)))
+                if let classifier {
+                    evidence.append(classify(span, with: classifier))
+                }
+            }
+        } else if let freeBox = field.box {
+            let scale = Self.cellHeight / freeBox.height
+            let crop = page.warped(freeBox.inset(by: 0.04), through: homography, scale: scale).contrastStretched()
+            if !CellInk(crop).isBlank {
+                let padded = GrayImage.strip([crop], gap: 0, margin: 16)
+                evidence.append(readWithTesseract(padded))
+                let pieces = InkSegmenter.segmentDigits(in: crop)
+                inkedMarks = pieces.count
+                if let classifier, !pieces.isEmpty {
+                    evidence.append(classify(pieces, with: classifier))
+                }
+            }
+        }
+        return acceptRule.decide(field: field, evidence: evidence, inkedMarks: inkedMarks, box: ImageBox(box))
+    }
+
+    private func readWithTesseract(_ strip: GrayImage) -> FieldEvidence {
+        let reading = engine.readDigits(strip)
+        var digits: [Int] = [], confidences: [Double] = [], runnersUp: [(digit: Int, confidence: Double)?] = []
+        for symbol in reading.symbols {
+            for character in symbol.text {
+                guard let d = character.wholeNumberValue else { continue }
+                digits.append(d)
+                confidences.append(symbol.confidence)
+                let second = symbol.alternatives.first { $0.text != symbol.text }
+                runnersUp.append(second.flatMap { alt in alt.text.first?.wholeNumberValue.map { ($0, alt.confidence) } })
+            }
+        }
+        return FieldEvidence(reader: "tesseract", text: reading.compactText, digits: digits, digitConfidences: confidences,
+                             unreadableMarks: 0, runnersUp: runnersUp)
+    }
+
+    private func classify(_ cells: [GrayImage], with classifier: DigitClassifier) -> FieldEvidence {
+        let predictions = classifier.classify(cells)
+        var digits: [Int] = [], confidences: [Double] = [], runnersUp: [(digit: Int, confidence: Double)?] = []
+        var text = "", unreadable = 0, seenDigit = false
+        for prediction in predictions {
+            switch prediction.best {
+            case .blank:
+                text += " "
+                if seenDigit { unreadable += 1 }
+            case .dash, .cross:
+                text += prediction.best == .dash ? "-" : "x"
+                if seenDigit { unreadable += 1 }
+            case .struck:
+                text += "#"
+                unreadable += 1
+            default:
+                guard let digit = prediction.best.digit else { continue }
+                seenDigit = true
+                text += String(digit)
+                digits.append(digit)
+                confidences.append(prediction.confidence)
+                let second = prediction.runnerUp
+                runnersUp.append(second.digit.map { ($0, prediction.probabilities[second] ?? 0) })
+            }
+        }
+        // Leading zeros are padding: drop them, but keep a lone zero.
+        while digits.count > 1, digits.first == 0 {
+            digits.removeFirst(); confidences.removeFirst(); runnersUp.removeFirst()
+        }
+        return FieldEvidence(reader: "digit_classifier", text: text.trimmingCharacters(in: .whitespaces), digits: digits,
+                             digitConfidences: confidences, unreadableMarks: unreadable, runnersUp: runnersUp)
+    }
+}
+
+extension ImageBox {
+    init(_ rect: PixelRect) {
+        self.init(x: rect.x, y: rect.y, width: rect.width, height: rect.height)
+    }
+}

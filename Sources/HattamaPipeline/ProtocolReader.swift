@@ -1,0 +1,138 @@
+import Foundation
+import HattamaCore
+import HattamaImaging
+import HattamaOCR
+
+/// What the caller wants from a digitization run.
+public struct DigitizeOptions: Sendable {
+    /// Read every page with this form instead of identifying it.
+    public var formID: String?
+    /// Bind the form to this election instead of its default one.
+    public var electionID: String?
+    /// Write an overlay image of the template's boxes on each page here.
+    public var debugOverlayDirectory: URL?
+    /// Images with more pixels than this are refused before decoding.
+    public var maxMegapixels: Double
+
+    public init(formID: String? = nil, electionID: String? = nil, debugOverlayDirectory: URL? = nil,
+                maxMegapixels: Double = DecodeLimits.default.maxMegapixels) {
+        self.formID = formID
+        self.electionID = electionID
+        self.debugOverlayDirectory = debugOverlayDirectory
+        self.maxMegapixels = maxMegapixels
+    }
+
+    var decodeLimits: DecodeLimits { DecodeLimits(maxMegapixels: maxMegapixels) }
+}
+
+/// The outcome for one page: its record, or why it could not be read.
+public struct PageOutcome: Sendable {
+    public var file: String
+    public var page: Int
+    public var result: Result<ProtocolRecord, DigitizeError>
+}
+
+/// Reads protocol images into records. Owns one Tesseract engine: create one per worker thread.
+public final class ProtocolReader {
+    /// Lowest share of a template's box outlines that must be found for a page to count as that form.
+    public static let minimumRegistrationScore = 0.55
+
+    let catalog: TemplateCatalog
+    let fieldReader: FieldReader
+    private var registrars: [String: (PageRegistrar, ResolvedForm)] = [:]
+
+    public init(catalog: TemplateCatalog, classifier: DigitClassifier?) throws(DigitizeError) {
+        self.catalog = catalog
+        do {
+            let engine = try TesseractEngine(languages: "eng")
+            fieldReader = FieldReader(engine: engine, classifier: classifier)
+        } catch {
+            throw .engine(error.description)
+        }
+    }
+
+    /// Every page of the file at `url`, each as a record or an error. A file that cannot be opened gives
+    /// one failed outcome for page 1.
+    public func read(fileAt url: URL, options: DigitizeOptions) -> [PageOutcome] {
+        let pages: [DecodedPage]
+        let sha256: String
+        do {
+            pages = try ImageDecoder.decodePages(at: url, limits: options.decodeLimits)
+            sha256 = SHA256Digest.hex(of: try Data(contentsOf: url))
+        } catch let error as ImagingError {
+            return [PageOutcome(file: url.path, page: 1, result: .failure(.image(error)))]
+        } catch {
+            return [PageOutcome(file: url.path, page: 1, result: .failure(.image(.unreadable(path: url.path, detail: "\(error)"))))]
+        }
+        return pages.map { page in
+            let source = SourceImage(path: url.path, sha256: sha256, page: page.page,
+                                     width: page.image.width, height: page.image.height)
+            return PageOutcome(file: url.path, page: page.page,
+                               result: read(page.image, source: source, options: options))
+        }
+    }
+
+    /// Reads one decoded page.
+    public func read(_ image: GrayImage, source: SourceImage, options: DigitizeOptions) -> Result<ProtocolRecord, DigitizeError> {
+        let forms: [ResolvedForm]
+        do {
+            forms = try candidateForms(options)
+        } catch {
+            return .failure(error)
+        }
+        let candidates = MarkDetector.candidates(in: image, limit: 24)
+        var best: (PageRegistration, ResolvedForm)?
+        for form in forms {
+            let registrar = registrar(for: form)
+            guard let registration = registrar.register(image, candidates: candidates) else { continue }
+            if registration.score > (best?.0.score ?? -1) { best = (registration, form) }
+        }
+        guard let (registration, form) = best, registration.score >= Self.minimumRegistrationScore else {
+            return .failure(.notAProtocol(bestForm: best?.1.template.id, score: best?.0.score ?? 0))
+        }
+        let fields = form.fields.map { fieldReader.read($0, on: image, homography: registration.homography) }
+        let checked = ConsistencyChecker.check(fields: fields, relations: form.relations)
+        let precinct = checked.fields.first { $0.kind == .precinctID && $0.isTrusted }?.value?.description
+        let record = ProtocolRecord(
+            form: FormReference(id: form.template.id, version: form.template.version),
+            election: form.election?.id, precinct: precinct, source: source,
+            registration: RegistrationSummary(method: registration.method, score: registration.score,
+                                              quarterTurns: registration.quarterTurns,
+                                              homography: registration.homography.m),
+            fields: checked.fields, relations: checked.relations, status: checked.status, problems: [])
+        if let directory = options.debugOverlayDirectory {
+            DebugOverlay.write(image: image, form: form, registration: registration, record: record, into: directory)
+        }
+        return .success(record)
+    }
+
+    private func candidateForms(_ options: DigitizeOptions) throws(DigitizeError) -> [ResolvedForm] {
+        let ids: [String]
+        if let formID = options.formID {
+            guard catalog.template(formID) != nil else {
+                throw .unknownForm(formID, installed: catalog.templates.map(\.id).sorted())
+            }
+            ids = [formID]
+        } else {
+            ids = catalog.templates.map(\.id)
+        }
+        var forms: [ResolvedForm] = []
+        for id in ids {
+            do {
+                forms.append(try catalog.resolve(formID: id, electionID: options.formID == nil ? nil : options.electionID))
+            } catch {
+                throw .template(error)
+            }
+        }
+        return forms
+    }
+
+    private func registrar(for form: ResolvedForm) -> PageRegistrar {
+        let key = "\(form.template.id)@\(form.election?.id ?? "")"
+        if let cached = registrars[key] { return cached.0 }
+        let cells = form.fields.flatMap { $0.cells?.boxes ?? [$0.valueRect] }
+        let registrar = PageRegistrar(template: form.template, cells: cells)
+        registrars[key] = (registrar, form)
+        return registrar
+    }
+}
