@@ -531,7 +531,7 @@ def layout(form, rows):
     half = max(12, min(30, g // 2))
     blocks, cur = [], [0]
     for i, gap in enumerate(gaps):
-        if gap > 1.8 * g:
+        if gap > 1.8 * g and gap >= 80:
             blocks.append(cur)
             cur = []
         cur.append(i + 1)
@@ -871,16 +871,23 @@ def degrade_scan(page, rng, marks):
     ang = float(rng.uniform(-1, 1))
     gray = page.mode == "L"
     out = page.rotate(ang, resample=Image.BILINEAR, fillcolor=255 if gray else (255, 255, 255))
+    dust = int(rng.integers(0, 30))
+    dd = ImageDraw.Draw(out)
+    for _ in range(dust):                      # specks of dust on the glass
+        x, y, r = rng.uniform(0, W), rng.uniform(0, H), rng.uniform(0.7, 2.5)
+        dd.ellipse([x - r, y - r, x + r, y + r], fill=int(rng.integers(60, 180)) if gray else (90, 90, 90))
     a = np.asarray(out, dtype=np.float32)
     paper = float(rng.uniform(236, 252))
     ink = float(rng.uniform(10, 45))
     a = ink + a * ((paper - ink) / 255.0)
     sigma = float(rng.uniform(0.8, 2.5))
-    a += sigma * tiled_noise(rng, H, W, 0 if gray else 3)
+    # sensor noise on ink and edges; the blank paper stays flat, as a scanner's white point clips it
+    a += sigma * tiled_noise(rng, H, W, 0 if gray else 3) * (a < paper - 3)
     out = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "L" if gray else "RGB")
     fmt = "png" if rng.random() < 0.5 else "jpg"
     ms = [[round(v, 1) for v in rotate_point(m[0], m[1], W / 2, H / 2, ang)] for m in marks]
-    params = {"rotation_deg": round(ang, 3), "noise_sigma": round(sigma, 2), "paper_level": round(paper, 1),
+    params = {"rotation_deg": round(ang, 3), "noise_sigma": round(sigma, 2), "dust_specks": dust,
+              "paper_level": round(paper, 1),
               "ink_level": round(ink, 1), "quarter_turns": 0, "perspective": 0.0, "blur_sigma": 0.0,
               "jpeg_quality": 90 if fmt == "jpg" else None, "background": None, "color": "gray" if gray else "rgb",
               "size": [W, H], "page_corners": [[round(v, 1) for v in rotate_point(x, y, W / 2, H / 2, ang)]
@@ -1189,6 +1196,7 @@ def main(argv=None):
                     help="held-out MNIST digits (npz: images Nx28x28 ink high, labels) for --handwritten")
     ap.add_argument("--png-level", type=int, default=3, help="zlib level of PNG output (speed vs size)")
     ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--no-manifest", action="store_true", help="do not write DIR/corpus.json")
     ap.add_argument("--quiet", action="store_true")
     a = ap.parse_args(argv)
     Path(a.out).mkdir(parents=True, exist_ok=True)
@@ -1214,9 +1222,10 @@ def main(argv=None):
     manifest = {"schema": "hattama.corpus/1", "argv": sys.argv[1:] if argv is None else argv,
                 "seed": a.seed, "count": a.count, "start": a.start, "generator_version": GENERATOR_VERSION,
                 "items": results}
-    mf = Path(a.out) / ("corpus.json" if a.start == 0 else f"corpus-{a.start}.json")
-    with open(mf, "w", encoding="utf-8") as f:
-        json.dump(manifest, f, ensure_ascii=False, indent=1)
+    if not a.no_manifest:
+        mf = Path(a.out) / ("corpus.json" if a.start == 0 else f"corpus-{a.start}.json")
+        with open(mf, "w", encoding="utf-8") as f:
+            json.dump(manifest, f, ensure_ascii=False, indent=1)
     if not a.quiet:
         print(f"{a.count} protocols in {dt:.1f} s ({a.count / max(dt, 1e-9):.2f}/s) -> {a.out}", file=sys.stderr)
 
