@@ -29,9 +29,10 @@ public struct AcceptRule: Sendable {
         let tesseract = evidence.first { $0.reader == "tesseract" }
         let classifier = evidence.first { $0.reader == "digit_classifier" }
         var reasons: [String] = []
-        let numbers = evidence.compactMap(\.number)
-        if numbers.count < 2 { reasons.append("single_reader") }
-        if Set(numbers).count > 1 { reasons.append("readers_disagree") }
+        // Values, not bare numbers, are compared: a precinct number keeps its leading zeros.
+        let values = evidence.compactMap { $0.value(kind: field.kind)?.description }
+        if values.count < 2 { reasons.append("single_reader") }
+        if Set(values).count > 1 { reasons.append("readers_disagree") }
         if let tesseract {
             if tesseract.digits.count != inkedMarks { reasons.append("digit_count_mismatch") }
             if tesseract.confidence < tesseractFloor { reasons.append("low_confidence:tesseract") }
@@ -40,12 +41,12 @@ public struct AcceptRule: Sendable {
             if classifier.confidence < classifierFloor { reasons.append("low_confidence:digit_classifier") }
             if classifier.unreadableMarks > 0 { reasons.append("unclassified_mark") }
         }
-        if numbers.isEmpty { reasons.append("no_digits_read") }
+        if values.isEmpty { reasons.append("no_digits_read") }
 
         let ranked = evidence.filter { $0.number != nil }.sorted { $0.confidence > $1.confidence }
         let chosen = ranked.first
         let value = chosen?.value(kind: field.kind)
-        let agreeing = Set(numbers).count == 1 && numbers.count >= 2
+        let agreeing = Set(values).count == 1 && values.count >= 2
         let confidence: Double
         if agreeing {
             confidence = 1 - evidence.map { 1 - $0.confidence }.reduce(1, *)

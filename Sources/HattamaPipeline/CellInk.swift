@@ -56,6 +56,20 @@ extension GrayImage {
         return GrayImage(width: width, height: height, pixels: mapped)
     }
 
+    /// The image cropped to its ink (pixels darker than mid-grey) plus `margin`; nil when there is no ink.
+    func croppedToInk(margin: Int) -> GrayImage? {
+        var minX = width, minY = height, maxX = -1, maxY = -1
+        for y in 0..<height {
+            for x in 0..<width where pixels[y * width + x] < 128 {
+                minX = Swift.min(minX, x); maxX = Swift.max(maxX, x)
+                minY = Swift.min(minY, y); maxY = Swift.max(maxY, y)
+            }
+        }
+        guard maxX >= minX else { return nil }
+        return cropped(to: PixelRect(x: minX - margin, y: minY - margin,
+                                     width: maxX - minX + 1 + 2 * margin, height: maxY - minY + 1 + 2 * margin))
+    }
+
     /// Images placed side by side on white, separated by `gap` pixels, with a white `margin` around.
     static func strip(_ images: [GrayImage], gap: Int, margin: Int) -> GrayImage {
         let height = (images.map(\.height).max() ?? 1) + 2 * margin

@@ -1,3 +1,4 @@
+import Foundation
 import HattamaCore
 import HattamaImaging
 import HattamaOCR
@@ -30,7 +31,12 @@ final class FieldReader {
             inkedMarks = inked.filter { $0 }.count
             if let first = inked.firstIndex(of: true), let last = inked.lastIndex(of: true) {
                 let span = Array(crops[first...last])
-                evidence.append(readWithTesseract(GrayImage.strip(span, gap: 14, margin: 16)))
+                let glyphs = span.map { $0.croppedToInk(margin: 2) ?? GrayImage(width: 20, height: 20) }
+                let strip = GrayImage.strip(glyphs, gap: 6, margin: 16)
+                if let dir = ProcessInfo.processInfo.environment["HATTAMA_DEBUG_CROPS"] {
+                    try? ImageWriter.writePNG(strip, to: URL(fileURLWithPath: dir).appendingPathComponent("\(field.key).png"))
+                }
+                evidence.append(readWithTesseract(strip))
                 if let classifier {
                     evidence.append(classify(span, with: classifier))
                 }
@@ -91,10 +97,6 @@ final class FieldReader {
                 let second = prediction.runnerUp
                 runnersUp.append(second.digit.map { ($0, prediction.probabilities[second] ?? 0) })
             }
-        }
-        // Leading zeros are padding: drop them, but keep a lone zero.
-        while digits.count > 1, digits.first == 0 {
-            digits.removeFirst(); confidences.removeFirst(); runnersUp.removeFirst()
         }
         return FieldEvidence(reader: "digit_classifier", text: text.trimmingCharacters(in: .whitespaces), digits: digits,
                              digitConfidences: confidences, unreadableMarks: unreadable, runnersUp: runnersUp)

@@ -49,13 +49,21 @@ public struct PageRegistrar: Sendable {
         let n = candidates.count
         var tuples: [[MarkCandidate]] = []
         if count == 4 {
+            // The four corner marks are the outermost blobs along the page's diagonals (quarter turns and a
+            // few degrees of tilt keep them so): try the three most extreme candidates per diagonal.
             let order = Self.clockwiseOrder(template.registration.marks!.map { (x: $0.x, y: $0.y) })
-            for a in 0..<n { for b in (a + 1)..<n { for c in (b + 1)..<n { for d in (c + 1)..<n {
-                let four = [candidates[a], candidates[b], candidates[c], candidates[d]]
-                let areas = four.map(\.area)
-                guard areas.max()! < areas.min()! * 3 else { continue }
-                let clockwise = Self.clockwiseOrder(four.map { (x: $0.x, y: $0.y) }).map { four[$0] }
-                guard Self.quadArea(clockwise) > 0 else { continue }
+            let directions: [(Double, Double)] = [(-1, -1), (1, -1), (1, 1), (-1, 1)]
+            let extremes = directions.map { d in
+                candidates.indices.sorted { candidates[$0].x * d.0 + candidates[$0].y * d.1 > candidates[$1].x * d.0 + candidates[$1].y * d.1 }
+                    .prefix(3)
+            }
+            var seen = Set<[Int]>()
+            for a in extremes[0] { for b in extremes[1] { for c in extremes[2] { for d in extremes[3] {
+                let indexes = [a, b, c, d]
+                guard Set(indexes).count == 4, seen.insert(indexes).inserted else { continue }
+                let clockwise = indexes.map { candidates[$0] }
+                let areas = clockwise.map(\.area)
+                guard areas.max()! < areas.min()! * 3, Self.quadArea(clockwise) > 0 else { continue }
                 for turn in 0..<4 {
                     var assigned = [MarkCandidate](repeating: clockwise[0], count: 4)
                     for k in 0..<4 { assigned[order[k]] = clockwise[(k + turn) % 4] }
