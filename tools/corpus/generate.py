@@ -1037,12 +1037,22 @@ class Context:
         self.args = args
         self.forms, self.elections = load_forms(ROOT / "seeds" / "forms", ROOT / "seeds" / "elections")
         if args.forms in (None, "", "all"):
-            self.form_ids = sorted(self.forms)
+            self.form_ids = []
+            for fid in sorted(self.forms):
+                why = self.unsupported(self.forms[fid])
+                if why:
+                    if not args.quiet:
+                        print(f"note: skipping {fid}: {why}", file=sys.stderr)
+                else:
+                    self.form_ids.append(fid)
         else:
             self.form_ids = [f.strip() for f in args.forms.split(",") if f.strip()]
             for f in self.form_ids:
                 if f not in self.forms:
                     raise SystemExit(f"unknown form {f}; have {', '.join(sorted(self.forms))}")
+                why = self.unsupported(self.forms[f])
+                if why:
+                    raise SystemExit(f"cannot generate {f}: {why}")
         self.mnist = None
         p = Path(args.digits) if args.digits else None
         if p and not p.is_absolute():
@@ -1053,6 +1063,23 @@ class Context:
             self.mnist = (imgs, {k: np.nonzero(labels == k)[0] for k in range(10)})
             self.mnist_path = str(p)
         self.static = {}
+
+    def unsupported(self, form):
+        """Why the generator cannot make this form (None when it can). The page renderer assumes a
+        300 dpi A4-like reference page; the value model knows the KZ and RU line sets."""
+        if form.get("page", {}).get("dpi", 300) < 150 or form["page"]["width"] < 1500:
+            return "reference page below 150 dpi / 1500 px; the renderer's layout assumes a 300 dpi page"
+        els = form.get("elections") or []
+        if not els or els[0] not in self.elections:
+            return "its default election file is missing"
+        rows = expand_fields(form, self.elections[els[0]])
+        rng = np.random.default_rng(0)
+        for _ in range(5):
+            v = make_values(rng, rows, form)
+            broken = broken_relations(form, v, [r["key"] for r in rows])
+            if broken:
+                return f"the value model does not know its lines (random values break {', '.join(broken)})"
+        return None
 
     def static_page(self, form, election, family):
         key = (form["id"], election["id"], family)
