@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -36,10 +37,14 @@ let package = Package(
             name: "HattamaPipeline",
             dependencies: ["HattamaCore", "HattamaImaging", "HattamaOCR"]
         ),
+        .target(
+            name: "HattamaStore",
+            dependencies: ["HattamaCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "hattama",
             dependencies: [
-                "HattamaCore", "HattamaPipeline",
+                "HattamaCore", "HattamaPipeline", "HattamaStore", "HattamaImaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,5 +53,6 @@ let package = Package(
         .testTarget(name: "HattamaOCRTests", dependencies: ["HattamaOCR", "HattamaImaging"], exclude: ["Fixtures"]),
         .testTarget(name: "HattamaPipelineTests", dependencies: ["HattamaPipeline"]),
         .testTarget(name: "HattamaCLITests", dependencies: []),
+        .testTarget(name: "HattamaStoreTests", dependencies: ["HattamaStore", "HattamaCore"]),
     ]
 )
