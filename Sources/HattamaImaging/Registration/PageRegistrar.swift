@@ -36,10 +36,12 @@ public struct PageRegistrar: Sendable {
         for tuple in candidateTuples(count: marks.count, from: candidates) {
             guard let h = Homography.fit(from: reference, to: tuple.map { (x: $0.x, y: $0.y) }),
                   sizesAgree(h, marks: marks, candidates: tuple) else { continue }
-            trials.append((h, coarseScorer.score(image, h)))
+            trials.append((h, GridRefinement.score(coarseScorer, image, h, template: template)))
         }
-        let best = trials.sorted { $0.1 > $1.1 }.prefix(4).map { ($0.0, scorer.score(image, $0.0)) }.max { $0.1 < $1.1 }
-        guard let (homography, score) = best else { return nil }
+        let best = trials.sorted { $0.1 > $1.1 }.prefix(4)
+            .map { ($0.0, GridRefinement.score(scorer, image, $0.0, template: template)) }.max { $0.1 < $1.1 }
+        guard let (initial, _) = best else { return nil }
+        let (homography, score) = GridRefinement.refine(initial, in: image, scorer: scorer, template: template)
         return PageRegistration(homography: homography, quarterTurns: Self.quarterTurns(of: homography),
                                 score: score, method: "marks")
     }
