@@ -43,6 +43,26 @@ public struct FieldRecord: Sendable, Equatable, Codable {
 
     /// Whether the value may be used without a person checking it.
     public var isTrusted: Bool { status == .accepted || status == .confirmed }
+
+    enum CodingKeys: String, CodingKey {
+        case key, line, kind, value, status, confidence, reasons, box, readings, alternatives, suggestion
+    }
+
+    /// Writes `value` as null when there is none, so every record has the same shape.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(key, forKey: .key)
+        try c.encode(line, forKey: .line)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(value, forKey: .value)
+        try c.encode(status, forKey: .status)
+        try c.encode(confidence, forKey: .confidence)
+        try c.encode(reasons, forKey: .reasons)
+        try c.encodeIfPresent(box, forKey: .box)
+        try c.encode(readings, forKey: .readings)
+        try c.encode(alternatives, forKey: .alternatives)
+        try c.encodeIfPresent(suggestion, forKey: .suggestion)
+    }
 }
 
 /// A field's value: a number for counts, a string for precinct numbers and text.
@@ -156,5 +176,20 @@ public struct RelationRecord: Sendable, Equatable, Codable {
         self.left = left
         self.right = right
         self.keys = keys
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, expression, holds, left, right, keys
+    }
+
+    /// Writes an undecided relation's `holds`, `left` and `right` as null rather than leaving them out.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(expression, forKey: .expression)
+        try c.encode(holds, forKey: .holds)
+        try c.encode(left, forKey: .left)
+        try c.encode(right, forKey: .right)
+        try c.encode(keys, forKey: .keys)
     }
 }
