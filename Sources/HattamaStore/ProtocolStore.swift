@@ -87,6 +87,14 @@ public struct StoredImage: Sendable, Equatable {
     public var addedAt: String
     /// Relative to the images folder next to the database.
     public var storedPath: String
+
+    public init(sha256: String, originalPath: String, byteSize: Int, addedAt: String, storedPath: String) {
+        self.sha256 = sha256
+        self.originalPath = originalPath
+        self.byteSize = byteSize
+        self.addedAt = addedAt
+        self.storedPath = storedPath
+    }
 }
 
 /// A stored record with its image.
