@@ -117,8 +117,8 @@ enum CellNormalizer {
         guard dmax >= Int32(minContrast) else { return [Bool](repeating: false, count: w * h) }
         let t = max(Int32(minThreshold), (2 * dmax) / 5)
         var mask = d.map { $0 >= t }
-        clearRuns(&mask, width: w, height: h, lines: bandLines(count: h, band: bh), vertical: false, minLength: max(3, w / 2))
-        clearRuns(&mask, width: w, height: h, lines: bandLines(count: w, band: bw), vertical: true, minLength: max(3, h / 2))
+        clearRuns(&mask, width: w, height: h, lines: bandLines(count: h, band: bh), vertical: false, minLength: max(3, w / 4))
+        clearRuns(&mask, width: w, height: h, lines: bandLines(count: w, band: bw), vertical: true, minLength: max(3, h / 4))
 
         let minArea = max(2, h * w / 500)
         let minSide = max(2, min(h, w) / 8)
