@@ -59,6 +59,16 @@ public enum GridRefinement {
             let values = scorer.contrasts(image, transform(p), reach: reach)
             return values.reduce(0) { $0 + min(cap, max(0, $1)) } / Double(values.count)
         }
+        // Which parameters the marks leave open: two marks along the top edge fix the x scale and rotation
+        // well (they span the page) but not the vertical scale and shear far below them; three or four
+        // marks fix everything but a residual shift. Cells often span only part of the page, so freeing
+        // parameters the marks already fix would let the fit drift where no cells constrain it.
+        let free: [Int]
+        switch template.registration.marks?.count ?? 0 {
+        case 2: free = [0, 1, 3, 5]
+        case 3, 4: free = [0, 1]
+        default: free = [0, 1, 2, 3, 4, 5]
+        }
         var params = [Double](repeating: 0, count: 6)
         var best = objective(params)
         // Initial steps move the outermost outline by about half the reach.
@@ -69,7 +79,7 @@ public enum GridRefinement {
             while improved && passes < 8 {
                 improved = false
                 passes += 1
-                for i in 0..<6 {
+                for i in free {
                     for direction in [1.0, -1.0] {
                         var trial = params
                         trial[i] += direction * steps[i]
