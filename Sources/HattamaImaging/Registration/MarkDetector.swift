@@ -27,12 +27,33 @@ public enum MarkDetector {
         for component in components {
             let w = Double(component.box.width), h = Double(component.box.height)
             let solidity = Double(component.pixelCount) / (w * h)
-            guard w >= 3, h >= 3, solidity >= 0.6, w / h < 6, h / w < 6, w * h < smallArea * 0.02 else { continue }
+            guard w >= 3, h >= 3, solidity >= 0.6, w / h < 6, h / w < 6, w * h < smallArea * 0.02,
+                  isOnPaper(component.box, in: small, threshold: threshold) else { continue }
             let refined = refine(component.box, factor: factor, in: image)
             found.append(MarkCandidate(x: refined.x, y: refined.y, width: w * Double(factor), height: h * Double(factor),
                                        solidity: solidity))
         }
         return Array(found.sorted { $0.area > $1.area }.prefix(limit))
+    }
+
+    /// Whether the blob stands on paper: a printed mark has a margin of bright paper around it, while grain
+    /// of a desk or a shadow's edge has more dark texture beside it.
+    static func isOnPaper(_ box: PixelRect, in image: GrayImage, threshold: UInt8) -> Bool {
+        let margin = max(2, max(box.width, box.height) / 2)
+        // Clipped at the image edge: a tight scan may cut a mark's margin off.
+        let x0 = max(0, box.x - margin), y0 = max(0, box.y - margin)
+        let x1 = min(image.width, box.x + box.width + margin), y1 = min(image.height, box.y + box.height + margin)
+        var ring = 0, bright = 0
+        let paperLevel = Int(threshold) + 25
+        for y in y0..<y1 {
+            for x in x0..<x1 {
+                let inside = x >= box.x - 1 && x <= box.x + box.width && y >= box.y - 1 && y <= box.y + box.height
+                guard !inside else { continue }
+                ring += 1
+                if Int(image.pixels[y * image.width + x]) >= paperLevel { bright += 1 }
+            }
+        }
+        return ring > 0 && Double(bright) / Double(ring) > 0.85
     }
 
     /// A threshold between ink and paper that stays below shadows: the darker of Otsu's level and a level
