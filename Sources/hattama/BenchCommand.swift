@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure accuracy and speed on a corpus of images with truth files.",
-        subcommands: [AccuracyBench.self, SpeedBench.self]
+        subcommands: [AccuracyBench.self, SpeedBench.self, BatchBench.self]
     )
 }
 
