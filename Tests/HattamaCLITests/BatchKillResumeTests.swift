@@ -4,16 +4,21 @@ import XCTest
 /// Runs the built `hattama batch`, kills it with SIGKILL once the first records are written, runs it again,
 /// and checks that every image ends up processed exactly once with the audit chain intact.
 final class BatchKillResumeTests: XCTestCase {
-    var folder: URL!
+    var harness: BatchHarness!
+    var folder: URL { harness.folder }
 
     override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("hattama-batch-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        harness = try BatchHarness()
     }
 
-    override func tearDownWithError() throws {
-        _ = try? run(["chmod", "-R", "u+w", folder.path], executable: URL(fileURLWithPath: "/usr/bin/env"))
-        try? FileManager.default.removeItem(at: folder)
+    override func tearDown() {
+        harness = nil
+    }
+
+    func makeImages(count: Int) throws -> URL { try harness.makeImages(count: count) }
+
+    func run(_ arguments: [String], executable: URL) throws -> BatchHarness.RunResult {
+        try harness.run(arguments, executable: executable)
     }
 
     func testKilledBatchResumesWithEveryImageExactlyOnce() throws {
@@ -49,14 +54,14 @@ final class BatchKillResumeTests: XCTestCase {
         // Second run: reads only what is missing.
         let second = try run(["batch", images.path, "--db", db, "--jobs", "2"], executable: binary)
         XCTAssertEqual(second.status, 0, second.stderr)
-        let already = try XCTUnwrap(Self.number(before: " already in the store", in: second.stdout), second.stdout)
-        let read = try XCTUnwrap(Self.number(before: " images read", in: second.stdout), second.stdout)
+        let already = try XCTUnwrap(BatchHarness.number(before: " already in the store", in: second.stdout), second.stdout)
+        let read = try XCTUnwrap(BatchHarness.number(before: " images read", in: second.stdout), second.stdout)
         XCTAssertGreaterThanOrEqual(already, 1)
         XCTAssertEqual(already + read, 12, second.stdout)
 
         // Third run: nothing left to do.
         let third = try run(["batch", images.path, "--db", db], executable: binary)
-        XCTAssertEqual(Self.number(before: " images read", in: third.stdout), 0, third.stdout)
+        XCTAssertEqual(BatchHarness.number(before: " images read", in: third.stdout), 0, third.stdout)
 
         // Every image exactly once: 12 rows, 12 distinct hashes, 12 distinct paths.
         let export = try run(["export", "--db", db, "--format", "csv"], executable: binary)
@@ -83,7 +88,7 @@ final class BatchKillResumeTests: XCTestCase {
         let db = folder.appendingPathComponent("store.sqlite").path
         let result = try run(["batch", images.path, "--db", db, "--jobs", "2"], executable: try BinaryLocator.hattama())
         XCTAssertEqual(result.status, 3, result.stdout + result.stderr)
-        XCTAssertEqual(Self.number(before: " images read", in: result.stdout), 1, result.stdout)
+        XCTAssertEqual(BatchHarness.number(before: " images read", in: result.stdout), 1, result.stdout)
         XCTAssertTrue(result.stdout.contains("duplicates          1"), result.stdout)
         XCTAssertTrue(result.stdout.contains("failed              3"), result.stdout)
         XCTAssertTrue(result.stderr.contains("empty file (0 bytes)"), result.stderr)
@@ -100,59 +105,5 @@ final class BatchKillResumeTests: XCTestCase {
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.stderr.contains("read-only"), result.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: db + ".images"))
-    }
-
-    // MARK: - Helpers
-
-    /// Protocol images generated with the project's venv, or the bundled printed samples without it.
-    func makeImages(count: Int) throws -> URL {
-        let out = folder.appendingPathComponent("images")
-        let root = BinaryLocator.packageRoot
-        let python = root.appendingPathComponent(".venv/bin/python")
-        if FileManager.default.isExecutableFile(atPath: python.path) {
-            let result = try run([root.appendingPathComponent("tools/corpus/generate.py").path, "--out", out.path,
-                                  "--count", String(count), "--seed", "41", "--jobs", "2", "--quiet", "--no-manifest"],
-                                 executable: python)
-            if result.status == 0 { return out }
-        }
-        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        let samples = root.appendingPathComponent("testimages/printed")
-        let names = try FileManager.default.contentsOfDirectory(atPath: samples.path)
-            .filter { !$0.hasSuffix(".json") }.sorted().prefix(count)
-        for name in names {
-            try FileManager.default.copyItem(at: samples.appendingPathComponent(name), to: out.appendingPathComponent(name))
-        }
-        return out
-    }
-
-    struct RunResult {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    func run(_ arguments: [String], executable: URL) throws -> RunResult {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = BinaryLocator.packageRoot
-        let out = folder.appendingPathComponent("out-\(UUID().uuidString)")
-        let err = folder.appendingPathComponent("err-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        process.waitUntilExit()
-        return RunResult(status: process.terminationStatus,
-                         stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-                         stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
-    }
-
-    /// The integer just before `suffix` in `text`.
-    static func number(before suffix: String, in text: String) -> Int? {
-        guard let range = text.range(of: suffix) else { return nil }
-        let digits = text[..<range.lowerBound].reversed().prefix { $0.isNumber }
-        return Int(String(digits.reversed()))
     }
 }
