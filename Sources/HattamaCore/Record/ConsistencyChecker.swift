@@ -13,6 +13,9 @@ public enum ConsistencyChecker {
         let index = Dictionary(fields.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
         let allValues = values(of: fields) { _ in true }
         let trustedBefore = Set(fields.filter(\.isTrusted).map(\.key))
+        // A relation broken by values that every reader agrees on is a finding about the form itself,
+        // even when a reader was not confident enough for the field to be accepted on its own.
+        let agreedBefore = Set(fields.filter { $0.isTrusted || $0.readersAgree }.map(\.key))
         let trustedValues = values(of: fields) { $0.isTrusted }
 
         var records: [RelationRecord] = []
@@ -22,7 +25,7 @@ public enum ConsistencyChecker {
             records.append(RelationRecord(id: relation.id, expression: relation.expression, holds: outcome?.holds,
                                           left: outcome?.left, right: outcome?.right, keys: relation.keys))
             guard let outcome, !outcome.holds else { continue }
-            if relation.keys.allSatisfy(trustedBefore.contains) { formIsInconsistent = true }
+            if relation.keys.allSatisfy(agreedBefore.contains) { formIsInconsistent = true }
             for key in relation.keys {
                 guard let i = index[key] else { continue }
                 if fields[i].status == .accepted { fields[i].status = .uncertain }

@@ -41,6 +41,12 @@ public struct FieldRecord: Sendable, Equatable, Codable {
         return nil
     }
 
+    /// Whether two or more readers produced the field's value and all of them the same one.
+    public var readersAgree: Bool {
+        let values = readings.compactMap(\.value)
+        return values.count >= 2 && values.count == readings.count && values.allSatisfy { $0 == value }
+    }
+
     /// Whether the value may be used without a person checking it.
     public var isTrusted: Bool { status == .accepted || status == .confirmed }
 

@@ -19,8 +19,10 @@ public enum MarkDetector {
     public static func candidates(in image: GrayImage, limit: Int = 40) -> [MarkCandidate] {
         let longSide = max(image.width, image.height)
         let factor = max(1, longSide / 1000)
-        let small = image.downscaled(by: factor)
-        let threshold = darkThreshold(small)
+        // Divide out uneven light first, so a mark in a dark corner of a photo stands out as much as one
+        // in the bright middle; then ink is anything under half the local paper brightness.
+        let small = image.downscaled(by: factor).illuminationNormalized(block: 40)
+        let threshold: UInt8 = 128
         let components = small.connectedComponents(inkThreshold: threshold, minimumPixels: 9)
         let smallArea = Double(small.width * small.height)
         var found: [MarkCandidate] = []
@@ -28,7 +30,7 @@ public enum MarkDetector {
             let w = Double(component.box.width), h = Double(component.box.height)
             let solidity = Double(component.pixelCount) / (w * h)
             guard w >= 3, h >= 3, solidity >= 0.6, w / h < 6, h / w < 6, w * h < smallArea * 0.02,
-                  isOnPaper(component.box, in: small, threshold: threshold) else { continue }
+                  isOnPaper(component.box, in: small) else { continue }
             let refined = refine(component.box, factor: factor, in: image)
             found.append(MarkCandidate(x: refined.x, y: refined.y, width: w * Double(factor), height: h * Double(factor),
                                        solidity: solidity))
@@ -38,13 +40,13 @@ public enum MarkDetector {
 
     /// Whether the blob stands on paper: a printed mark has a margin of bright paper around it, while grain
     /// of a desk or a shadow's edge has more dark texture beside it.
-    static func isOnPaper(_ box: PixelRect, in image: GrayImage, threshold: UInt8) -> Bool {
+    static func isOnPaper(_ box: PixelRect, in image: GrayImage) -> Bool {
         let margin = max(2, max(box.width, box.height) / 2)
         // Clipped at the image edge: a tight scan may cut a mark's margin off.
         let x0 = max(0, box.x - margin), y0 = max(0, box.y - margin)
         let x1 = min(image.width, box.x + box.width + margin), y1 = min(image.height, box.y + box.height + margin)
         var ring = 0, bright = 0
-        let paperLevel = Int(threshold) + 25
+        let paperLevel = 200  // on the illumination-normalised image, paper is near 255
         for y in y0..<y1 {
             for x in x0..<x1 {
                 let inside = x >= box.x - 1 && x <= box.x + box.width && y >= box.y - 1 && y <= box.y + box.height
@@ -54,21 +56,6 @@ public enum MarkDetector {
             }
         }
         return ring > 0 && Double(bright) / Double(ring) > 0.85
-    }
-
-    /// A threshold between ink and paper that stays below shadows: the darker of Otsu's level and a level
-    /// well under the paper's brightness.
-    static func darkThreshold(_ image: GrayImage) -> UInt8 {
-        var histogram = [Int](repeating: 0, count: 256)
-        for p in image.pixels { histogram[Int(p)] += 1 }
-        var seen = 0, paper = 255
-        let target = image.pixels.count * 3 / 4
-        for level in 0..<256 {
-            seen += histogram[level]
-            if seen >= target { paper = level; break }
-        }
-        let otsu = Int(image.otsuThreshold())
-        return UInt8(max(10, min(otsu, paper * 45 / 100)))
     }
 
     /// The centre of the dark pixels of a blob, measured on the full-resolution image.
@@ -93,5 +80,43 @@ public enum MarkDetector {
             return (Double(box.x * factor) + Double(box.width * factor) / 2, Double(box.y * factor) + Double(box.height * factor) / 2)
         }
         return (sx / n + 0.5, sy / n + 0.5)
+    }
+}
+
+extension GrayImage {
+    /// The image divided by a smooth estimate of its paper brightness (the 90th percentile of each
+    /// `block` x `block` tile, interpolated), so paper becomes white whatever the lighting.
+    func illuminationNormalized(block: Int) -> GrayImage {
+        let columns = (width + block - 1) / block, rows = (height + block - 1) / block
+        var levels = [Double](repeating: 255, count: columns * rows)
+        var histogram = [Int](repeating: 0, count: 256)
+        for row in 0..<rows {
+            for column in 0..<columns {
+                for i in 0..<256 { histogram[i] = 0 }
+                let x0 = column * block, y0 = row * block
+                let x1 = Swift.min(width, x0 + block), y1 = Swift.min(height, y0 + block)
+                for y in y0..<y1 { for x in x0..<x1 { histogram[Int(pixels[y * width + x])] += 1 } }
+                let target = (x1 - x0) * (y1 - y0) * 9 / 10
+                var seen = 0
+                for level in 0..<256 {
+                    seen += histogram[level]
+                    if seen >= target { levels[row * columns + column] = Double(Swift.max(level, 16)); break }
+                }
+            }
+        }
+        var out = [UInt8](repeating: 255, count: width * height)
+        for y in 0..<height {
+            let fy = Swift.max(0, Swift.min(Double(rows - 1), (Double(y) + 0.5) / Double(block) - 0.5))
+            let r0 = Int(fy), r1 = Swift.min(rows - 1, r0 + 1), ty = fy - Double(r0)
+            for x in 0..<width {
+                let fx = Swift.max(0, Swift.min(Double(columns - 1), (Double(x) + 0.5) / Double(block) - 0.5))
+                let c0 = Int(fx), c1 = Swift.min(columns - 1, c0 + 1), tx = fx - Double(c0)
+                let top = levels[r0 * columns + c0] * (1 - tx) + levels[r0 * columns + c1] * tx
+                let bottom = levels[r1 * columns + c0] * (1 - tx) + levels[r1 * columns + c1] * tx
+                let paper = top * (1 - ty) + bottom * ty
+                out[y * width + x] = UInt8(Swift.min(255, Double(pixels[y * width + x]) / paper * 255))
+            }
+        }
+        return GrayImage(width: width, height: height, pixels: out)
     }
 }
