@@ -10,8 +10,12 @@ struct CellInk {
     /// Pixels clearly darker than the paper.
     let inkPixels: Int
 
-    /// A cell with less ink than this share of its area holds no mark.
-    static let blankFraction = 0.012
+    /// A crop with fewer ink pixels than this share of its height squared holds no mark: measured against
+    /// the height so that one small digit in a wide free cell still counts as ink.
+    static let blankShareOfHeightSquared = 0.012
+
+    /// Height of the crop the ink was measured in.
+    let height: Int
 
     init(_ image: GrayImage) {
         var histogram = [Int](repeating: 0, count: 256)
@@ -25,11 +29,12 @@ struct CellInk {
         let cut = paper - max(40, paper * 35 / 100)
         let ink = cut > 0 ? histogram[0..<cut].reduce(0, +) : 0
         self.paper = paper
+        self.height = image.height
         self.inkPixels = ink
         self.inkFraction = Double(ink) / Double(max(1, total))
     }
 
-    var isBlank: Bool { inkFraction < Self.blankFraction }
+    var isBlank: Bool { Double(inkPixels) < Self.blankShareOfHeightSquared * Double(height * height) }
 }
 
 extension GrayImage {

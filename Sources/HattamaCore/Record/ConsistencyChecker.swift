@@ -18,14 +18,32 @@ public enum ConsistencyChecker {
         let agreedBefore = Set(fields.filter { $0.isTrusted || $0.readersAgree }.map(\.key))
         let trustedValues = values(of: fields) { $0.isTrusted }
 
+        // Values each field could have: the agreed value, or every value some reader saw.
+        var candidates: [String: [Int]] = [:]
+        for field in fields {
+            if agreedBefore.contains(field.key) {
+                candidates[field.key] = field.count.map { [$0] } ?? []
+            } else {
+                var seen = Set<Int>()
+                candidates[field.key] = ([field.value] + field.readings.map(\.value)).compactMap { value -> Int? in
+                    if case .number(let n)? = value { return n }
+                    return nil
+                }.filter { seen.insert($0).inserted }
+            }
+        }
+
         var records: [RelationRecord] = []
         var formIsInconsistent = false
         for relation in relations {
             let outcome = relation.evaluate(allValues)
             records.append(RelationRecord(id: relation.id, expression: relation.expression, holds: outcome?.holds,
                                           left: outcome?.left, right: outcome?.right, keys: relation.keys))
-            guard let outcome, !outcome.holds else { continue }
-            if relation.keys.allSatisfy(agreedBefore.contains) { formIsInconsistent = true }
+            let isBroken = outcome.map { !$0.holds } ?? false
+            // No reading of any field, and no value at all for a blank one, can make it hold: the form
+            // itself breaks its arithmetic.
+            let cannotHold = !relation.isSatisfiable(candidates: candidates)
+            if cannotHold { formIsInconsistent = true }
+            guard isBroken || cannotHold else { continue }
             for key in relation.keys {
                 guard let i = index[key] else { continue }
                 if fields[i].status == .accepted { fields[i].status = .uncertain }

@@ -107,3 +107,37 @@ public enum RelationExpander {
         }
     }
 }
+
+extension ControlRelation {
+    /// Whether any choice among each key's candidate values, with any non-negative value for keys that
+    /// have none, satisfies the relation. Too many combinations to try counts as satisfiable.
+    public func isSatisfiable(candidates: [String: [Int]], combinationLimit: Int = 512) -> Bool {
+        var coefficients: [String: Int] = [:]
+        var constant = 0
+        for term in left { if let key = term.key { coefficients[key, default: 0] += term.sign } else { constant += term.sign * term.constant } }
+        for term in right { if let key = term.key { coefficients[key, default: 0] -= term.sign } else { constant -= term.sign * term.constant } }
+        let unknown = coefficients.filter { $0.value != 0 && (candidates[$0.key] ?? []).isEmpty }.map(\.value)
+        let known = coefficients.filter { $0.value != 0 && !(candidates[$0.key] ?? []).isEmpty }.sorted { $0.key < $1.key }
+        let combinations = known.reduce(1) { $0 * max(1, candidates[$1.key]!.count) }
+        guard combinations <= combinationLimit else { return true }
+        let canRise = unknown.contains { $0 > 0 }, canFall = unknown.contains { $0 < 0 }
+
+        func holds(_ base: Int) -> Bool {
+            // left - right ranges over [low, high] as the unknown keys vary over non-negative numbers.
+            let low = canFall ? Int.min : base, high = canRise ? Int.max : base
+            switch comparison {
+            case .equal: return low <= 0 && 0 <= high
+            case .greaterOrEqual: return high >= 0
+            case .greater: return high > 0
+            case .lessOrEqual: return low <= 0
+            case .less: return low < 0
+            }
+        }
+        func search(_ index: Int, _ sum: Int) -> Bool {
+            guard index < known.count else { return holds(sum) }
+            let (key, coefficient) = known[index]
+            return candidates[key]!.contains { search(index + 1, sum + coefficient * $0) }
+        }
+        return search(0, constant)
+    }
+}
