@@ -1,0 +1,138 @@
+import XCTest
+@testable import HattamaCore
+
+/// How control relations turn read fields into review work and a protocol status.
+final class ConsistencyCheckerTests: XCTestCase {
+    private func relation(_ id: String, _ expr: String, keys: [String]) throws -> [ControlRelation] {
+        RelationExpander.expand(RelationSpec(id: id, expr: expr, description: nil),
+                                parsed: try RelationParser.parse(expr), keys: keys)
+    }
+
+    /// A field read by two readers; `agree` decides whether the second saw the same value.
+    private func field(_ key: String, _ value: Int?, _ status: FieldStatus = .accepted, agree: Bool = true,
+                       other: Int? = nil) -> FieldRecord {
+        let first = value.map { FieldValue.number($0) }
+        let secondValue = agree ? value : (other ?? value.map { $0 + 1 })
+        let readings = [
+            ReaderReading(reader: "tesseract", text: value.map(String.init) ?? "", value: first, confidence: 0.9),
+            ReaderReading(reader: "digit_classifier", text: secondValue.map(String.init) ?? "",
+                          value: secondValue.map { .number($0) }, confidence: 0.9),
+        ]
+        return FieldRecord(key: key, line: 0, kind: .count, value: first, status: status,
+                           confidence: status == .accepted ? 0.99 : 0.4,
+                           reasons: status == .accepted ? [] : ["low_confidence"], box: nil, readings: readings)
+    }
+
+    private let keys = ["ballots_received", "ballots_issued", "ballots_unused"]
+
+    private func balance() throws -> [ControlRelation] {
+        try relation("received_balance", "ballots_received == ballots_issued + ballots_unused", keys: keys)
+    }
+
+    func testAllAcceptedAndRelationsHoldIsComplete() throws {
+        let fields = [field("ballots_received", 1000), field("ballots_issued", 640), field("ballots_unused", 360)]
+        let result = ConsistencyChecker.check(fields: fields, relations: try balance())
+        XCTAssertEqual(result.status, .complete)
+        XCTAssertEqual(result.fields.map(\.status), [.accepted, .accepted, .accepted])
+        XCTAssertEqual(result.fields.flatMap(\.reasons), [])
+        XCTAssertEqual(result.relations, [RelationRecord(id: "received_balance",
+                                                         expression: "ballots_received == ballots_issued + ballots_unused",
+                                                         holds: true, left: 1000, right: 1000, keys: keys)])
+    }
+
+    func testFailedRelationMarksItsFieldsUncertainWithReason() throws {
+        // The readers disagree on ballots_unused, so the break may be a misreading: review, not inconsistent.
+        let fields = [field("ballots_received", 1000), field("ballots_issued", 640),
+                      field("ballots_unused", 350, .uncertain, agree: false, other: 360), field("other", 5)]
+        let result = ConsistencyChecker.check(fields: fields, relations: try balance())
+        let byKey = Dictionary(uniqueKeysWithValues: result.fields.map { ($0.key, $0) })
+        for key in keys {
+            XCTAssertEqual(byKey[key]?.status, .uncertain, key)
+            XCTAssertTrue(byKey[key]?.reasons.contains("relation_failed:received_balance") ?? false, "\(key): \(byKey[key]!.reasons)")
+        }
+        XCTAssertEqual(byKey["other"]?.status, .accepted, "a field outside the relation stays accepted")
+        XCTAssertEqual(byKey["other"]?.reasons, [])
+        XCTAssertEqual(result.relations.first?.holds, false)
+        XCTAssertEqual(result.relations.first?.left, 1000)
+        XCTAssertEqual(result.relations.first?.right, 990)
+        XCTAssertEqual(result.status, .needsReview)
+    }
+
+    func testLoneUncertainFieldInEquationGetsImpliedSuggestion() throws {
+        let fields = [field("ballots_received", 1000), field("ballots_issued", 640),
+                      field("ballots_unused", nil, .uncertain)]
+        let result = ConsistencyChecker.check(fields: fields, relations: try balance())
+        let unused = try XCTUnwrap(result.fields.first { $0.key == "ballots_unused" })
+        XCTAssertEqual(unused.suggestion, Suggestion(value: .number(360), relation: "received_balance"))
+        XCTAssertNil(unused.value, "a suggestion is not a value: a person confirms it")
+        XCTAssertEqual(unused.status, .uncertain)
+        XCTAssertNil(result.fields[0].suggestion)
+        XCTAssertNil(result.relations.first?.holds, "undecided while a value is missing")
+        XCTAssertEqual(result.status, .needsReview)
+    }
+
+    func testNoSuggestionWhenTwoFieldsAreUncertain() throws {
+        let fields = [field("ballots_received", 1000), field("ballots_issued", nil, .uncertain),
+                      field("ballots_unused", nil, .uncertain)]
+        let result = ConsistencyChecker.check(fields: fields, relations: try balance())
+        XCTAssertEqual(result.fields.compactMap(\.suggestion), [])
+    }
+
+    func testNoSuggestionFromAnInequality() throws {
+        let relations = try relation("within", "ballots_received >= ballots_issued", keys: keys)
+        let fields = [field("ballots_received", 1000), field("ballots_issued", nil, .uncertain)]
+        let result = ConsistencyChecker.check(fields: fields, relations: relations)
+        XCTAssertNil(result.fields[1].suggestion)
+    }
+
+    func testAgreedReadingsThatBreakARelationAreInconsistent() throws {
+        // Every reader saw these numbers, yet 1000 != 640 + 350: the form itself is wrong.
+        let fields = [field("ballots_received", 1000), field("ballots_issued", 640), field("ballots_unused", 350)]
+        let result = ConsistencyChecker.check(fields: fields, relations: try balance())
+        XCTAssertEqual(result.status, .inconsistent)
+        XCTAssertTrue(result.fields.allSatisfy { $0.reasons.contains("relation_failed:received_balance") })
+    }
+
+    func testAgreedButUnconfidentReadingsThatBreakARelationAreInconsistent() throws {
+        let fields = [field("ballots_received", 1000), field("ballots_issued", 640),
+                      field("ballots_unused", 350, .uncertain)]
+        let result = ConsistencyChecker.check(fields: fields, relations: try balance())
+        XCTAssertEqual(result.status, .inconsistent)
+    }
+
+    func testEachRelationFailureNamesTheExpandedId() throws {
+        let relations = try relation("within", "each(votes.*) <= voters_participated",
+                                     keys: ["voters_participated", "votes.a", "votes.b"])
+        let fields = [field("voters_participated", 50), field("votes.a", 20), field("votes.b", 70, .uncertain, agree: false, other: 10)]
+        let result = ConsistencyChecker.check(fields: fields, relations: relations)
+        XCTAssertEqual(result.fields[1].status, .accepted)
+        XCTAssertEqual(result.fields[2].reasons.filter { $0.hasPrefix("relation_failed") }, ["relation_failed:within[votes.b]"])
+        XCTAssertEqual(result.fields[0].reasons, ["relation_failed:within[votes.b]"])
+        XCTAssertEqual(result.status, .needsReview)
+    }
+
+    func testNothingReadIsUnreadable() throws {
+        let fields = keys.map { field($0, nil, .uncertain) }
+        XCTAssertEqual(ConsistencyChecker.check(fields: fields, relations: try balance()).status, .unreadable)
+    }
+
+    // MARK: SHA-256
+
+    func testSHA256MatchesFIPSVectors() {
+        XCTAssertEqual(SHA256Digest.hex(of: Array("abc".utf8)),
+                       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(SHA256Digest.hex(of: [UInt8]()),
+                       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(SHA256Digest.hex(of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
+                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+
+    func testSHA256IncrementalUpdatesMatchOneShot() {
+        let data = Array(repeating: UInt8(ascii: "a"), count: 1_000_000)
+        var digest = SHA256Digest()
+        for chunk in stride(from: 0, to: data.count, by: 997) {
+            digest.update(Array(data[chunk..<min(chunk + 997, data.count)]))
+        }
+        XCTAssertEqual(digest.finalizeHex(), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+}
