@@ -41,7 +41,10 @@ public enum ConsistencyChecker {
             let isBroken = outcome.map { !$0.holds } ?? false
             // No reading of any field, and no value at all for a blank one, can make it hold: the form
             // itself breaks its arithmetic.
-            let cannotHold = !relation.isSatisfiable(candidates: candidates)
+            // Judged only when at most one field is in doubt: with several doubtful readings the likelier
+            // story is a misread, not a form that breaks its own arithmetic.
+            let doubtful = relation.keys.filter { !agreedBefore.contains($0) }.count
+            let cannotHold = doubtful <= 1 && !relation.isSatisfiable(candidates: candidates)
             if cannotHold { formIsInconsistent = true }
             guard isBroken || cannotHold else { continue }
             for key in relation.keys {

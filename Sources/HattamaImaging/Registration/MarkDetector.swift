@@ -86,7 +86,7 @@ public enum MarkDetector {
 extension GrayImage {
     /// The image divided by a smooth estimate of its paper brightness (the 90th percentile of each
     /// `block` x `block` tile, interpolated), so paper becomes white whatever the lighting.
-    func illuminationNormalized(block: Int) -> GrayImage {
+    public func illuminationNormalized(block: Int) -> GrayImage {
         let columns = (width + block - 1) / block, rows = (height + block - 1) / block
         var levels = [Double](repeating: 255, count: columns * rows)
         var histogram = [Int](repeating: 0, count: 256)
