@@ -152,3 +152,26 @@ enum PNGWriter {
         return gray(width: width, height: height, pixels: pixels)
     }
 }
+
+/// One `hattama digitize --format jsonl` run over every image in testimages/printed, shared by the tests
+/// that check its records (the run takes about half a minute on two cores).
+enum PrintedSamples {
+    static let folder = CLIRunner.repoRoot.appendingPathComponent("testimages/printed")
+
+    static let images: [URL] = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+        .filter { $0.hasSuffix(".png") || $0.hasSuffix(".jpg") }.sorted().map { folder.appendingPathComponent($0) }
+
+    private static let run: Result<CLIRunner.Result, CLIRunError> = {
+        do {
+            return .success(try CLIRunner.run(try BinaryLocator.hattama(), ["digitize"] + images.map(\.path) + ["--format", "jsonl"]))
+        } catch {
+            return .failure(CLIRunError(description: "\(error)"))
+        }
+    }()
+
+    static func result() throws -> CLIRunner.Result { try run.get() }
+
+    struct CLIRunError: Error, CustomStringConvertible {
+        var description: String
+    }
+}

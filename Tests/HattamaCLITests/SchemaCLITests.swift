@@ -10,13 +10,10 @@ final class SchemaCLITests: XCTestCase {
             XCTFail("\(python.path) is missing: run tools/setup-python.sh from the repository root first")
             return
         }
-        let printed = root.appendingPathComponent("testimages/printed")
-        let images = try FileManager.default.contentsOfDirectory(atPath: printed.path)
-            .filter { !$0.hasSuffix(".json") && !$0.hasSuffix(".md") }.sorted()
-            .map { printed.appendingPathComponent($0).path }
+        let images = PrintedSamples.images
         XCTAssertGreaterThanOrEqual(images.count, 12)
 
-        let result = try CLIRunner.hattama(["digitize"] + images + ["--format", "jsonl"])
+        let result = try PrintedSamples.result()
         XCTAssertFalse(result.crashed, result.stderr)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stdoutLines.count, images.count, "one record per sample:\n\(result.stderr)")
