@@ -77,7 +77,10 @@ struct DigitizeCommand: ParsableCommand {
                     case .failure(let error):
                         tally.add(read: false)
                         let page = outcome.page > 1 ? " page \(outcome.page)" : ""
-                        Environment.printError("hattama: \(outcome.file)\(page): \(error)")
+                        // Imaging errors already begin with the path; name the file once.
+                        let text = error.description
+                        let location = text.hasPrefix(outcome.file) ? "" : "\(outcome.file)\(page): "
+                        Environment.printError("hattama: \(location)\(text)")
                     }
                 }
             }
