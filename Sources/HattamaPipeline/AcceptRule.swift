@@ -12,13 +12,18 @@ public struct AcceptRule: Sendable {
     /// Lowest per-digit probability of the digit classifier that still counts as sure.
     public var classifierFloor: Double
 
-    public init(tesseractFloor: Double, classifierFloor: Double) {
+    /// Lowest per-digit probability at which the classifier alone may carry a field, provided the
+    /// protocol's arithmetic then confirms it (see `ConsistencyChecker.needsRelationSupport`).
+    public var classifierAloneFloor: Double
+
+    public init(tesseractFloor: Double, classifierFloor: Double, classifierAloneFloor: Double) {
         self.tesseractFloor = tesseractFloor
         self.classifierFloor = classifierFloor
+        self.classifierAloneFloor = classifierAloneFloor
     }
 
-    /// Floors chosen on the printed validation corpus (docs/accuracy.md).
-    public static let `default` = AcceptRule(tesseractFloor: 0.80, classifierFloor: 0.90)
+    /// Floors chosen on the validation corpora (docs/accuracy.md).
+    public static let `default` = AcceptRule(tesseractFloor: 0.80, classifierFloor: 0.90, classifierAloneFloor: 0.99)
 
     func decide(field: FieldSpec, evidence: [FieldEvidence], inkedMarks: Int, box: ImageBox) -> FieldRecord {
         let readings = evidence.map { $0.asReading(kind: field.kind) }
@@ -42,6 +47,17 @@ public struct AcceptRule: Sendable {
             if classifier.unreadableMarks > 0 { reasons.append("unclassified_mark") }
         }
         if values.isEmpty { reasons.append("no_digits_read") }
+
+        // Handwriting: Tesseract rarely reads it, so a strong classifier reading may stand alone, but only
+        // as a candidate that the protocol's arithmetic must confirm before it is accepted.
+        if !reasons.isEmpty, let classifier, let value = classifier.value(kind: field.kind),
+           classifier.unreadableMarks == 0, classifier.markCount == inkedMarks,
+           classifier.confidence >= classifierAloneFloor {
+            return FieldRecord(key: field.key, line: field.line, kind: field.kind, value: value, status: .uncertain,
+                               confidence: classifier.confidence, reasons: [ConsistencyChecker.needsRelationSupport],
+                               box: box, readings: readings,
+                               alternatives: Self.alternatives(evidence, chosen: value, kind: field.kind))
+        }
 
         let ranked = evidence.filter { $0.number != nil }.sorted { $0.confidence > $1.confidence }
         let chosen = ranked.first

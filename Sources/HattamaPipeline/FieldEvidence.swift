@@ -12,6 +12,8 @@ struct FieldEvidence: Sendable {
     var digitConfidences: [Double]
     /// Cells or marks the reader could not classify as a digit or padding.
     var unreadableMarks: Int
+    /// Cells or marks the reader saw ink in (digits and padding marks); nil when the reader does not say.
+    var markCount: Int? = nil
     /// Per digit, the reader's second choice and its confidence, when it has one.
     var runnersUp: [(digit: Int, confidence: Double)?]
 

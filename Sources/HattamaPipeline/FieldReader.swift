@@ -99,7 +99,8 @@ final class FieldReader {
             }
         }
         return FieldEvidence(reader: "digit_classifier", text: text.trimmingCharacters(in: .whitespaces), digits: digits,
-                             digitConfidences: confidences, unreadableMarks: unreadable, runnersUp: runnersUp)
+                             digitConfidences: confidences, unreadableMarks: unreadable,
+                             markCount: predictions.filter { $0.best != .blank }.count, runnersUp: runnersUp)
     }
 }
 

@@ -4,6 +4,12 @@
 public enum ConsistencyChecker {
     /// Reason code added to every field of a relation that fails.
     public static let relationFailedReason = "relation_failed"
+    /// Reason of a field read by one strong reader only: accepted once an equation it takes part in holds
+    /// with every other field accepted or equally strong, or (outside every equation) when its reading is
+    /// near-certain and its inequalities hold.
+    public static let needsRelationSupport = "needs_relation_support"
+    /// Confidence at which a one-reader field outside every equation may be accepted.
+    public static let loneReaderFloor = 0.999
 
     /// The fields with relation outcomes applied, the relation records, and the overall status.
     public static func check(fields input: [FieldRecord], relations: [ControlRelation])
@@ -54,6 +60,8 @@ public enum ConsistencyChecker {
             }
         }
 
+        promoteRelationSupported(&fields, relations: relations, index: index, outcomes: records)
+
         for relation in relations where relation.comparison == .equal {
             let untrusted = relation.keys.filter { !trustedBefore.contains($0) }
             guard untrusted.count == 1, let key = untrusted.first, let i = index[key],
@@ -73,6 +81,31 @@ public enum ConsistencyChecker {
             status = .needsReview
         }
         return (fields, records, status)
+    }
+
+    /// Accepts one-reader fields that the arithmetic confirms (see `needsRelationSupport`).
+    static func promoteRelationSupported(_ fields: inout [FieldRecord], relations: [ControlRelation],
+                                         index: [String: Int], outcomes: [RelationRecord]) {
+        func isPending(_ key: String) -> Bool {
+            guard let i = index[key] else { return false }
+            return fields[i].status == .uncertain && fields[i].reasons == [needsRelationSupport]
+        }
+        var confirmed = Set<String>()
+        for (relation, outcome) in zip(relations, outcomes) where relation.comparison == .equal && outcome.holds == true {
+            let keys = relation.keys
+            guard keys.contains(where: isPending),
+                  keys.allSatisfy({ key in isPending(key) || index[key].map { fields[$0].isTrusted } == true }) else { continue }
+            confirmed.formUnion(keys.filter(isPending))
+        }
+        let inEquation = Set(relations.filter { $0.comparison == .equal }.flatMap(\.keys))
+        for (i, field) in fields.enumerated() where isPending(field.key) {
+            let supported = confirmed.contains(field.key)
+                || (!inEquation.contains(field.key) && field.confidence >= loneReaderFloor)
+            if supported {
+                fields[i].status = .accepted
+                fields[i].reasons = []
+            }
+        }
     }
 
     private static func values(of fields: [FieldRecord], where include: (FieldRecord) -> Bool) -> [String: Int] {
