@@ -264,12 +264,12 @@ public final class SQLiteProtocolStore: ProtocolStore {
     func writing<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try pool.writeWithoutTransaction { db in
-                var result: T?
+                var result: Result<T, any Error> = .failure(StoreError.database(path: path, detail: "transaction did not run"))
                 try db.inTransaction(.immediate) {
-                    result = try body(db)
+                    result = .success(try body(db))
                     return .commit
                 }
-                return result!
+                return try result.get()
             }
         } catch let error as StoreError {
             throw error

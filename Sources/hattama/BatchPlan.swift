@@ -21,9 +21,8 @@ struct BatchPlan {
     var failures: [FailedItem] = []
 
     /// Hashes `files` on `workers` threads, then sorts each into the plan (in input order).
-    static func make(files: [URL], store: any ProtocolStore, workers: Int, maxBytes: Int,
-                     progress: ((Int) -> Void)? = nil) throws(StoreError) -> BatchPlan {
-        let hashed = hashAll(files, workers: workers, maxBytes: maxBytes, progress: progress)
+    static func make(files: [URL], store: any ProtocolStore, workers: Int, maxBytes: Int) throws(StoreError) -> BatchPlan {
+        let hashed = hashAll(files, workers: workers, maxBytes: maxBytes)
         var plan = BatchPlan()
         var firstIndex: [String: Int] = [:]
         for (url, outcome) in zip(files, hashed) {
@@ -55,7 +54,7 @@ struct BatchPlan {
         case failure(String)
     }
 
-    static func hashAll(_ files: [URL], workers: Int, maxBytes: Int, progress: ((Int) -> Void)?) -> [HashOutcome] {
+    static func hashAll(_ files: [URL], workers: Int, maxBytes: Int) -> [HashOutcome] {
         let results = HashResults(count: files.count)
         DispatchQueue.concurrentPerform(iterations: max(1, min(workers, files.count))) { worker in
             var index = worker
