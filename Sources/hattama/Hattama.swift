@@ -7,6 +7,6 @@ struct Hattama: ParsableCommand {
         commandName: "hattama",
         abstract: "Digitize photos and scans of election result protocols into checked, machine-readable records.",
         version: "0.1.0",
-        subcommands: [DigitizeCommand.self, FormsCommand.self, BenchCommand.self, BatchCommand.self, ExportCommand.self, AuditCommand.self]
+        subcommands: [DigitizeCommand.self, FormsCommand.self, BenchCommand.self, BatchCommand.self, ExportCommand.self, AuditCommand.self, OfficialCommand.self, VerifyCommand.self]
     )
 }
