@@ -54,5 +54,6 @@ let package = Package(
         .testTarget(name: "HattamaPipelineTests", dependencies: ["HattamaPipeline"]),
         .testTarget(name: "HattamaCLITests", dependencies: []),
         .testTarget(name: "HattamaStoreTests", dependencies: ["HattamaStore", "HattamaCore"]),
+        .testTarget(name: "HattamaCompareTests", dependencies: ["HattamaCore", "HattamaImaging"]),
     ]
 )
