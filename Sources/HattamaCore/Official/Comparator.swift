@@ -62,7 +62,7 @@ public enum Comparator {
             if row.reference != nil && row.protocol != nil { summary.compared += 1 }
             summary.discrepantFields += row.fields.filter { $0.classification == .discrepancy }.count
         }
-        let unpaired = Set(rows.flatMap { $0.fields.filter { $0.classification == .unpaired }.map(\.key) })
+        let unpaired = Set(rows.filter { $0.reference != nil && $0.protocol != nil }.flatMap { $0.fields.filter { $0.classification == .unpaired }.map(\.key) })
         if !unpaired.isEmpty {
             notes.append("fields on one side only, not compared: " + unpaired.sorted().joined(separator: ", "))
         }
