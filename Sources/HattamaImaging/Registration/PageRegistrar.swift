@@ -30,7 +30,7 @@ public struct PageRegistrar: Sendable {
     /// The best registration found, or nil when no set of marks fits the template at all.
     public func register(_ image: GrayImage, candidates: [MarkCandidate]) -> PageRegistration? {
         let marks = template.registration.marks ?? []
-        guard marks.count >= 2, candidates.count >= marks.count else { return nil }
+        guard marks.count >= 2, candidates.count >= marks.count else { return registerByTable(image) }
         let reference = marks.map { (x: $0.x, y: $0.y) }
         var trials: [(Homography, Double)] = []
         for tuple in candidateTuples(count: marks.count, from: candidates) {
@@ -40,10 +40,15 @@ public struct PageRegistrar: Sendable {
         }
         let best = trials.sorted { $0.1 > $1.1 }.prefix(4)
             .map { ($0.0, GridRefinement.score(scorer, image, $0.0, template: template)) }.max { $0.1 < $1.1 }
-        guard let (initial, _) = best else { return nil }
+        guard let (initial, _) = best else { return registerByTable(image) }
         let (homography, score) = GridRefinement.refine(initial, in: image, scorer: scorer, template: template)
         return PageRegistration(homography: homography, quarterTurns: Self.quarterTurns(of: homography),
                                 score: score, method: "marks")
+    }
+
+    /// The fallback for pages the marks cannot register: the template's table frame, if it has one.
+    func registerByTable(_ image: GrayImage) -> PageRegistration? {
+        TableRegistration.register(image, template: template, scorer: scorer, coarseScorer: coarseScorer)
     }
 
     /// Tuples of candidates to try against the template's marks, in the template's mark order.
