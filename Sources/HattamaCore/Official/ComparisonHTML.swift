@@ -30,7 +30,7 @@ public struct ComparisonHTML {
             th{background:#ddd} td.n{text-align:right;font-variant-numeric:tabular-nums}
             .summary td,.summary th{font-size:17px;padding:6px 14px}
             .bad{background:#f6c6c6} .warn{background:#f8e7b0} .ok{background:#cfe9cf} .muted{color:#555}
-            img.crop{max-height:60px;max-width:320px;border:1px solid #999;background:#fff}
+            img.crop{max-height:120px;max-width:360px;border:1px solid #999;background:#fff}
             .meta{color:#333;margin:2px 0}
             </style></head><body>
             <h1>Verification report</h1>
