@@ -8,18 +8,16 @@ import HattamaOCR
 final class FieldReader {
     let engine: TesseractEngine
     let classifier: DigitClassifier?
-    let acceptRule: AcceptRule
 
     /// Height in pixels that a value cell is resampled to before reading.
     static let cellHeight = 56.0
 
-    init(engine: TesseractEngine, classifier: DigitClassifier?, acceptRule: AcceptRule = .default) {
+    init(engine: TesseractEngine, classifier: DigitClassifier?) {
         self.engine = engine
         self.classifier = classifier
-        self.acceptRule = acceptRule
     }
 
-    func read(_ field: FieldSpec, on page: GrayImage, homography: Homography) -> FieldRecord {
+    func read(_ field: FieldSpec, on page: GrayImage, homography: Homography, rule: AcceptRule) -> FieldRecord {
         let rect = field.valueRect
         let box = homography.boundingBox(of: rect)
         var evidence: [FieldEvidence] = []
@@ -54,7 +52,7 @@ final class FieldReader {
                 }
             }
         }
-        return acceptRule.decide(field: field, evidence: evidence, inkedMarks: inkedMarks, box: ImageBox(box))
+        return rule.decide(field: field, evidence: evidence, inkedMarks: inkedMarks, box: ImageBox(box))
     }
 
     private func readWithTesseract(_ strip: GrayImage) -> FieldEvidence {

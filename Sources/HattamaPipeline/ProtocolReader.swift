@@ -13,6 +13,8 @@ public struct DigitizeOptions: Sendable {
     public var debugOverlayDirectory: URL?
     /// Images with more pixels than this are refused before decoding.
     public var maxMegapixels: Double
+    /// When a reading may be accepted without a person.
+    public var acceptRule: AcceptRule = .default
 
     public init(formID: String? = nil, electionID: String? = nil, debugOverlayDirectory: URL? = nil,
                 maxMegapixels: Double = DecodeLimits.default.maxMegapixels) {
@@ -93,7 +95,9 @@ public final class ProtocolReader {
         guard let (registration, form) = best, registration.score >= Self.minimumRegistrationScore else {
             return .failure(.notAProtocol(bestForm: best?.1.template.id, score: best?.0.score ?? 0))
         }
-        let fields = form.fields.map { fieldReader.read($0, on: image, homography: registration.homography) }
+        let fields = form.fields.map {
+            fieldReader.read($0, on: image, homography: registration.homography, rule: options.acceptRule)
+        }
         let checked = ConsistencyChecker.check(fields: fields, relations: form.relations)
         let precinct = checked.fields.first { $0.kind == .precinctID && $0.isTrusted }?.value?.description
         let record = ProtocolRecord(

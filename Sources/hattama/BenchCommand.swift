@@ -56,12 +56,18 @@ struct AccuracyBench: ParsableCommand {
     @Option(name: .customLong("list-wrong"), help: "Print every accepted-but-wrong field (default: on).")
     var listWrong = true
 
+    @Option(name: .customLong("classifier-alone-floor"),
+            help: "Per-digit probability at which the classifier alone may carry a field pending the arithmetic (calibration sweeps).")
+    var classifierAloneFloor: Double?
+
     func run() throws {
         let catalog = try Environment.catalog(seeds: seeds)
         let corpus = try Corpus(directory: self.corpus, limit: limit)
         let report = AccuracyReport()
+        var options = DigitizeOptions()
+        if let classifierAloneFloor { options.acceptRule.classifierAloneFloor = classifierAloneFloor }
         try ParallelDigitizer.run(files: corpus.items.map(\.image), workers: jobs, catalog: catalog,
-                                  classifier: Environment.classifier(), options: DigitizeOptions()) { index, outcomes in
+                                  classifier: Environment.classifier(), options: options) { index, outcomes in
             report.add(outcomes.first, truth: corpus.items[index].truth, image: corpus.items[index].image)
         }
         if json {
