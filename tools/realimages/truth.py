@@ -15,9 +15,12 @@ measures Hattama on the real images. Only images whose form has a template in se
       miembros_jrv -> jrv_members_voted, custodios -> custodians_voted, total_votantes -> total_voters,
       DC/LIBRE/PINU/PLH/PNH -> votes.dc/.libre/.pinu/.plh/.pnh, blanco -> blank_votes,
       nulos -> null_votes, gran_total -> grand_total.
-    Argentina: rows x columns -> "<column>.<row>" (e.g. senadores_nacionales.508_cambiando_juntos),
-      header values as they are (ciudadanos_votaron, sobres_en_urna, diferencia).
-    Colombia: the ground-truth names as they are.
+    Argentina: rows x columns -> "<column>.<row>" in lower case (e.g. senadores_nacionales.508_cambiando_juntos,
+      concejales_consejeros_escolares.508_1a_amarillo), header values as they are (ciudadanos_votaron,
+      sobres_en_urna, diferencia). Cells printed "NO USAR" have no field in the template and are left out;
+      the template's other list rows, and the recurridos / identidad impugnada / comando electoral rows,
+      are dashes on the image (ground truth: "all other party rows are dashes") and get null.
+    Colombia: the ground-truth names in lower case (total_sufragantes_E11 -> total_sufragantes_e11).
     Kenya: counts as they are; candidates -> votes.<surname>.
 """
 import argparse
@@ -56,14 +59,27 @@ def values_for(name, entry):
         values = dict(entry.get("header", {}))
         for row, cells in entry["rows"].items():
             for column, value in zip(entry["columns"], cells):
-                values[f"{column}.{row}"] = value
+                values[f"{column}.{row}".lower()] = value
+        keys = template_keys("ar-2017-paso-certificado-escrutinio")
+        if keys:
+            values = {k: v for k, v in values.items() if k in keys}
+            values.update({k: None for k in keys if k not in values})
         return values
     if name.startswith("ke_"):
         values = dict(entry["counts"])
         for candidate, value in entry["candidates"].items():
             values["votes." + re.sub(r"[^a-z0-9]+", "_", candidate.split()[-1].lower())] = value
         return values
-    return dict(entry["values"])
+    return {k.lower(): v for k, v in entry["values"].items()}
+
+
+def template_keys(form_id):
+    """The field keys of a template (its `- key:` lines), empty when it does not exist."""
+    path = os.path.join(REPO, "seeds", "forms", form_id + ".yaml")
+    if not os.path.exists(path):
+        return set()
+    with open(path, encoding="utf-8") as f:
+        return set(re.findall(r"^\s*- key: (\S+)\s*$", f.read(), re.M))
 
 
 def main():
