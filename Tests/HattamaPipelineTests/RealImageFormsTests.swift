@@ -30,7 +30,7 @@ final class RealImageFormsTests: XCTestCase {
                 XCTFail("\(testCase.file): not registered: \(String(describing: outcomes.first?.result))")
                 continue
             }
-            XCTAssertEqual(record.form.id, testCase.form, testCase.file)
+            XCTAssertEqual(record.form?.id, testCase.form, testCase.file)
             XCTAssertEqual(record.fields.count, testCase.fields, testCase.file)
             guard let registration = record.registration else {
                 XCTFail("\(testCase.file): record without registration")
