@@ -22,17 +22,15 @@ public enum ConsistencyChecker {
         let agreedBefore = Set(fields.filter { $0.isTrusted || $0.readersAgree }.map(\.key))
         let trustedValues = values(of: fields) { $0.isTrusted }
 
-        // Values each field could have: the agreed value, or every value some reader saw.
+        // Values each field could have: the agreed value, or (when in doubt) any value at all.
         var candidates: [String: [Int]] = [:]
         for field in fields {
             if agreedBefore.contains(field.key) {
                 candidates[field.key] = field.count.map { [$0] } ?? []
             } else {
-                var seen = Set<Int>()
-                candidates[field.key] = ([field.value] + field.readings.map(\.value)).compactMap { value -> Int? in
-                    if case .number(let n)? = value { return n }
-                    return nil
-                }.filter { seen.insert($0).inserted }
+                // A doubtful field might hold any value: on handwriting both readers were seen misreading the
+                // same digit (1284 read as 1754 and 1784), so their readings do not bound it.
+                candidates[field.key] = []
             }
         }
 
@@ -43,8 +41,8 @@ public enum ConsistencyChecker {
             records.append(RelationRecord(id: relation.id, expression: relation.expression, holds: outcome?.holds,
                                           left: outcome?.left, right: outcome?.right, keys: relation.keys))
             let isBroken = outcome.map { !$0.holds } ?? false
-            // No reading of any field, and no value at all for a blank one, can make it hold: the form
-            // itself breaks its arithmetic.
+            // No value of the one doubtful field can make it hold (say the others imply a negative count for
+            // a blank one): the form itself breaks its arithmetic.
             // Judged only when at most one field is in doubt: with several doubtful readings the likelier
             // story is a misread, not a form that breaks its own arithmetic.
             let doubtful = relation.keys.filter { !agreedBefore.contains($0) }.count
