@@ -14,8 +14,9 @@ Steps
 2. dmax = max(d) over the interior (without the border bands of step 3, so a dark printed box
    does not hide faint pencil; the whole cell if the interior is empty). If dmax < 32 there is no ink. Ink mask: d >= max(24, (2 * dmax) // 5).
 3. Printed box border remnants: in the top/bottom max(4, H // 8 + 1) rows clear every horizontal run
-   of ink at least max(3, W // 4) long; then in the left/right max(4, W // 8 + 1) columns clear every vertical run
-   at least max(3, H // 4) long.
+   of ink at least max(3, W // 2) long; then in the left/right max(4, W // 8 + 1) columns clear every vertical run
+   at least max(3, H // 2) long. (v2: half the cell, was a quarter, which wiped the top bar of a 7 or 5
+   written near the edge of its box.)
 4. 8-connected components. Drop a component when its area < max(2, H * W // 500), when its longest
    bounding-box side < max(2, min(H, W) // 8) (specks), or when its bounding box lies entirely
    inside the band max(2, dim // 6) along one edge (border remnants).
@@ -34,6 +35,8 @@ OUT = 28
 BOX = 20
 MIN_CONTRAST = 32
 MIN_THRESHOLD = 24
+# v2: border runs must be at least 1/BORDER_RUN_DIVISOR of the cell long to be cleared (v1: 4).
+BORDER_RUN_DIVISOR = 2
 
 
 def box_mean3(img: np.ndarray) -> np.ndarray:
@@ -91,10 +94,10 @@ def ink_mask(img: np.ndarray) -> np.ndarray:
     mask = d >= t
 
     band_rows = sorted(set(list(range(0, min(bh, h))) + list(range(max(0, h - bh), h))))
-    _clear_runs_rows(mask, band_rows, max(3, w // 4))
+    _clear_runs_rows(mask, band_rows, max(3, w // BORDER_RUN_DIVISOR))
     band_cols = sorted(set(list(range(0, min(bw, w))) + list(range(max(0, w - bw), w))))
     mt = np.ascontiguousarray(mask.T)
-    _clear_runs_rows(mt, band_cols, max(3, h // 4))
+    _clear_runs_rows(mt, band_cols, max(3, h // BORDER_RUN_DIVISOR))
     mask = np.ascontiguousarray(mt.T)
 
     labels, n = ndimage.label(mask, structure=np.ones((3, 3), dtype=int))

@@ -12,7 +12,7 @@ import glob
 import os
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from scipy import ndimage
 
 CANVAS = 64
@@ -74,7 +74,7 @@ def mnist_glyph(img28: np.ndarray) -> np.ndarray:
     return a[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
 
 
-def place(glyph: np.ndarray, rng, size=CANVAS, height_frac=(0.55, 0.8)) -> np.ndarray:
+def place(glyph: np.ndarray, rng, size=CANVAS, height_frac=(0.50, 0.75)) -> np.ndarray:
     """Scale a cropped glyph into a square canvas, centred with jitter."""
     gh, gw = glyph.shape
     target_h = size * rng.uniform(*height_frac)
@@ -251,3 +251,107 @@ def render_cell(glyph: np.ndarray, rng) -> np.ndarray:
         img = ndimage.gaussian_filter(img, rng.uniform(0.3, 1.0))
     img = img + rng.normal(0, rng.uniform(0, 12), img.shape)
     return np.clip(np.round(img), 0, 255).astype(np.uint8)
+
+
+# ----------------------------------------------------------------------------- v2: box cells
+# Cells the way tools/corpus/generate.py --handwritten makes them and the pipeline crops them: a digit
+# written large (53-90% of the box height, up to 6 px short of it) into a printed box with a 2-4 px
+# outline, pen colour and pressure, then the box cropped 9% inside its outline with a few pixels of
+# registration error (so the digit may touch the crop edge and outline remnants may show), blur, JPEG,
+# contrast stretch.
+
+def crop_ink(c: np.ndarray, thr=0.1) -> np.ndarray | None:
+    ys, xs = np.nonzero(c > thr)
+    if len(ys) == 0:
+        return None
+    return c[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+
+
+def mark_mask(ch: str, height: int, rng, stroke: int) -> np.ndarray:
+    """Pad mark like the generator: '-' or 'X' in a (height, w + 8) mask."""
+    w = int(height * rng.uniform(0.55, 0.8))
+    m = Image.new("L", (w + 8, height), 0)
+    dd = ImageDraw.Draw(m)
+    if ch == "-":
+        y = height // 2 + int(rng.integers(-6, 7))
+        dd.line([2, y + int(rng.integers(-4, 5)), w + 4, y + int(rng.integers(-4, 5))], fill=255, width=stroke)
+    else:
+        dd.line([3, 6, w + 3, height - 6], fill=255, width=stroke)
+        dd.line([w + 3, 8, 4, height - 4], fill=255, width=stroke)
+    return np.asarray(m, dtype=np.float32) / 255.0
+
+
+def box_cell(cov: np.ndarray | None, rng, mnist=False, mark: str | None = None) -> np.ndarray:
+    """cov: cropped coverage map of the glyph (1 = ink), or None with mark='-'/'x'/'' (empty box)."""
+    H = int(rng.integers(34, 96))
+    W = int(round(H * rng.uniform(0.65, 1.1)))
+    pad = 14
+    ph, pw = H + 2 * pad, W + 2 * pad
+    paper = rng.uniform(185, 255)
+    gy, gx = np.meshgrid(np.linspace(-0.5, 0.5, ph), np.linspace(-0.5, 0.5, pw), indexing="ij")
+    img = np.clip(paper + gx * rng.uniform(-30, 30) + gy * rng.uniform(-30, 30), 0, 255)
+    t = int(rng.integers(2, 5))
+    tone = rng.uniform(0, 90)
+    img[pad:pad + t, pad:pad + W] = tone
+    img[pad + H - t:pad + H, pad:pad + W] = tone
+    img[pad:pad + H, pad:pad + t] = tone
+    img[pad:pad + H, pad + W - t:pad + W] = tone
+
+    gh = int(min(H * rng.uniform(0.62, 0.82) * rng.uniform(0.85, 1.1), H - 6))
+    stroke = int(rng.integers(3, 8))
+    if mark is not None:
+        g = mark_mask(mark, gh, rng, max(2, int(round(stroke * H / 80)))) if mark else None
+    else:
+        if mnist and rng.random() < 0.85:
+            lo = int(rng.integers(30, 140))
+            cov = np.clip((cov * 255.0 - lo) / max(1, 200 - lo), 0, 1)
+            cov = crop_ink(cov, 0.01)
+        if cov is None:
+            g = None
+        else:
+            s = gh / cov.shape[0]
+            im = Image.fromarray((np.clip(cov, 0, 1) * 255).astype(np.uint8))
+            im = im.resize((max(4, int(cov.shape[1] * s)), gh), Image.BILINEAR)
+            if not mnist and rng.random() < 0.4:
+                im = im.filter(ImageFilter.MaxFilter(3))
+            g = np.asarray(im, dtype=np.float32) / 255.0
+    if g is not None:
+        ang = rng.uniform(-7, 7) + rng.uniform(-8, 8)
+        im = Image.fromarray((g * 255).astype(np.uint8)).rotate(ang, resample=Image.BILINEAR, expand=True)
+        g = np.asarray(im, dtype=np.float32) / 255.0
+        cx = pad + W / 2 + rng.uniform(-0.1, 0.1) * W
+        cy = pad + H / 2 + rng.uniform(-0.08, 0.08) * H
+        y0 = int(cy - g.shape[0] / 2)
+        x0 = int(cx - g.shape[1] / 2)
+        m = np.zeros((ph, pw), np.float32)
+        ys0, xs0 = max(0, y0), max(0, x0)
+        ys1, xs1 = min(ph, y0 + g.shape[0]), min(pw, x0 + g.shape[1])
+        if ys1 > ys0 and xs1 > xs0:
+            m[ys0:ys1, xs0:xs1] = g[ys0 - y0:ys1 - y0, xs0 - x0:xs1 - x0]
+        pen = rng.uniform(15, 110)
+        alpha = rng.uniform(0.55, 1.0) * rng.uniform(0.85, 1.0)
+        m *= alpha
+        img = img * (1 - m) + pen * m
+    # crop 9% inside the outline, with registration error
+    dy, dx = rng.uniform(-3.5, 3.5, 2)
+    iy, ix = 0.09 * H, 0.09 * W
+    top = int(round(pad + iy + dy + rng.uniform(-1, 1)))
+    bot = int(round(pad + H - iy + dy + rng.uniform(-1, 1)))
+    left = int(round(pad + ix + dx + rng.uniform(-1, 1)))
+    right = int(round(pad + W - ix + dx + rng.uniform(-1, 1)))
+    img = img[top:bot, left:right]
+    if rng.random() < 0.7:
+        img = ndimage.gaussian_filter(img, rng.uniform(0.3, 1.2))
+    img = img + rng.normal(0, rng.uniform(0, 8), img.shape)
+    img = np.clip(np.round(img), 0, 255).astype(np.uint8)
+    if rng.random() < 0.7:
+        import io
+        buf = io.BytesIO()
+        Image.fromarray(img).save(buf, "JPEG", quality=int(rng.integers(40, 96)))
+        img = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("L"), dtype=np.uint8)
+    # the pipeline's contrastStretched(): levels at the 1st and 90th percentile to 0 and 255 if > 30 apart
+    srt = np.sort(img.ravel())
+    lo, hi = int(srt[int(img.size * 0.01)]), int(srt[min(img.size - 1, int(img.size * 0.9))])
+    if hi - lo > 30:
+        img = np.clip((img.astype(np.float64) - lo) / (hi - lo) * 255, 0, 255).round().astype(np.uint8)
+    return img

@@ -83,6 +83,19 @@ def make_cell(spec):
     elif kind == "struck_font":
         fonts = hw + pr
         g = synth.strike_over(synth.augment_glyph(synth.place(synth.font_glyph(fonts[a], str(b)), rng), rng), rng)
+    elif kind == "box_mnist":  # v2: written large into a printed box, cropped like the pipeline does
+        c = synth.mnist_glyph(X[a])
+        if stream == 1 and rng.random() < 0.6:  # training only: elastic/affine variety
+            c = synth.crop_ink(synth.augment_glyph(synth.place(c, rng), rng)) 
+        return synth.box_cell(c, rng, mnist=True)
+    elif kind == "box_font":
+        fonts = hw + pr
+        c = synth.font_glyph(fonts[a], str(b))
+        if c is not None and rng.random() < 0.5:
+            c = synth.crop_ink(synth.augment_glyph(synth.place(c, rng), rng, strong=a < len(hw)))
+        return synth.box_cell(c, rng)
+    elif kind in ("box_dash", "box_cross", "box_blank"):
+        return synth.box_cell(None, rng, mark={"box_dash": "-", "box_cross": "x", "box_blank": ""}[kind])
     else:
         raise ValueError(kind)
     return synth.render_cell(g, rng)
@@ -90,22 +103,34 @@ def make_cell(spec):
 
 def label_of(spec, y):
     kind, a, b = spec[0], spec[1], spec[2]
-    if kind in ("mnist", "mnist_raw"):
+    if kind in ("mnist", "mnist_raw", "box_mnist"):
         return int(y[a])
-    if kind == "font":
+    if kind in ("font", "box_font"):
         return int(b)
+    if kind.startswith("box_"):
+        return CI[kind[4:]]
     if kind.startswith("struck"):
         return CI["struck"]
     return CI[kind]
 
 
-def build_specs(rows, y, hw, pr, stream, mnist_variants, font_variants_hw, font_variants_pr, n_other, with_raw=True):
+def build_specs(rows, y, hw, pr, stream, mnist_variants, font_variants_hw, font_variants_pr, n_other, with_raw=True,
+                box_mnist=0, box_font=0, box_other=0):
     specs = []
     for i in rows:
         if with_raw:
             specs.append(("mnist_raw", i, 0, stream, len(specs)))
         for _ in range(mnist_variants):
             specs.append(("mnist", i, 0, stream, len(specs)))
+        for _ in range(box_mnist):
+            specs.append(("box_mnist", i, 0, stream, len(specs)))
+    for f in range(len(hw) + len(pr)):
+        for d in range(10):
+            for _ in range(box_font if f < len(hw) else (box_font + 1) // 2):
+                specs.append(("box_font", f, d, stream, len(specs)))
+    for kind in ("box_dash", "box_cross", "box_blank"):
+        for _ in range(box_other):
+            specs.append((kind, 0, 0, stream, len(specs)))
     nh = len(hw)
     for f in range(nh + len(pr)):
         for d in range(10):
@@ -169,6 +194,7 @@ def train(net, x, y, xv, yv, epochs, bs=128, lr=2e-3, log=print):
     opt = Adam(net.p, lr=lr)
     steps = epochs * ((len(x) + bs - 1) // bs)
     step = 0
+    best = (np.inf, None, 0)
     for ep in range(epochs):
         t0 = time.time()
         order = rng.permutation(len(x))
@@ -185,8 +211,16 @@ def train(net, x, y, xv, yv, epochs, bs=128, lr=2e-3, log=print):
             opt.step(net.p, net.backward(d))
             step += 1
         lv = predict_logits(net, xv)
-        log(f"epoch {ep + 1}/{epochs}: train loss {tot / len(x):.4f}, val loss {nll(lv, yv):.4f}, "
-            f"val acc {(lv.argmax(1) == yv).mean():.4f}, {time.time() - t0:.0f}s")
+        vl = nll(lv, yv)
+        if vl < best[0]:
+            best = (vl, {k: v.copy() for k, v in net.p.items()}, ep + 1)
+        log(f"epoch {ep + 1}/{epochs}: train loss {tot / len(x):.4f}, val loss {vl:.4f}, "
+            f"val acc {(lv.argmax(1) == yv).mean():.4f}, {time.time() - t0:.0f}s", flush=True)
+    # v2: keep the epoch with the lowest validation loss
+    for k, v in best[1].items():
+        net.p[k][...] = v
+    log(f"kept epoch {best[2]} (val loss {best[0]:.4f})")
+    return best[2]
 
 
 # ----------------------------------------------------------------------------- export
@@ -215,7 +249,7 @@ def export_model(net, temperature, metrics, path):
         "classes": CLASSES,
         "inputSize": 28,
         "layout": "HWC; conv weight (ky, kx, in, out); dense weight (in, out); float32 little-endian base64",
-        "preprocessing": "tools/digits/preprocess.py (box20-com28-v1)",
+        "preprocessing": "tools/digits/preprocess.py (box20-com28-v2)",
         "temperature": temperature,
         "layers": layers,
         "metrics": metrics,
@@ -239,7 +273,9 @@ def export_fixtures(net, temperature, X, y, held_idx, pool, hw, pr):
         specs.append(("mnist", i, 0, 90, j))
     specs += [("mnist_raw", sel[5], 0, 90, 20), ("font", 0, 7, 90, 21), ("font", len(hw) + 3, 4, 90, 22),
               ("blank", 0, 0, 90, 23), ("dash", 0, 0, 90, 24), ("cross", 0, 0, 90, 25),
-              ("struck_mnist", sel[47], 0, 90, 26), ("struck_font", 2, 3, 90, 27)]
+              ("struck_mnist", sel[47], 0, 90, 26), ("struck_font", 2, 3, 90, 27),
+              ("box_mnist", sel[140], 0, 90, 28), ("box_mnist", sel[141], 0, 90, 29), ("box_font", 3, 5, 90, 30),
+              ("box_dash", 0, 0, 90, 31)]
     cells = pool.map(make_cell, specs)
     cases = []
     for spec, cell in zip(specs, cells):
@@ -264,7 +300,19 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="tiny corpus, 1 epoch (smoke test; exports nothing)")
     ap.add_argument("--epochs", type=int, default=14)
+    ap.add_argument("--fixtures-only", action="store_true",
+                    help="re-export the Swift test fixtures (golden.json, heldout200.bin) from the committed model")
     args = ap.parse_args()
+    if args.fixtures_only:
+        from evaluate import load_net
+
+        X, y = load_mnist()
+        hw, pr = synth.font_paths()
+        net, temperature = load_net(os.path.join(RES_DIR, "digit-classifier.json"))
+        held_rows = [i for i in range(len(y)) if HELD_ROWS(i)]
+        with mp.get_context("fork").Pool(2, initializer=_init_worker, initargs=(X, hw, pr)) as pool:
+            export_fixtures(net, temperature, X, y, held_rows, pool, hw, pr)
+        return
 
     t_start = time.time()
     X, y = load_mnist()
@@ -282,9 +330,12 @@ def main():
 
     q = args.quick
     tr_specs, ytr = build_specs(train_rows[::10] if q else train_rows, y, hw, pr, 1,
-                                1 if q else 6, 1 if q else 30, 1 if q else 8, 100 if q else 3000)
-    va_specs, yva = build_specs(val_rows, y, hw, pr, 2, 2, 2, 1, 300)
+                                1 if q else 8, 1 if q else 30, 1 if q else 8, 100 if q else 3000,
+                                box_mnist=1 if q else 2, box_font=1 if q else 4, box_other=50 if q else 700)
+    va_specs, yva = build_specs(val_rows, y, hw, pr, 2, 2, 2, 1, 300, box_mnist=2, box_font=0, box_other=100)
     te_specs, yte = build_specs(held_rows, y, hw, pr, 3, 3, 0, 0, 500)
+    # v2: held-out digits written into printed boxes the way the corpus generator does (separate stream)
+    tb_specs, ytb = build_specs(held_rows, y, hw, pr, 4, 0, 0, 0, 0, with_raw=False, box_mnist=2)
     epochs = 1 if q else args.epochs
 
     ctx = mp.get_context("fork")
@@ -293,11 +344,12 @@ def main():
         _, xtr = render(pool, tr_specs)
         _, xva = render(pool, va_specs)
         _, xte = render(pool, te_specs)
+        _, xtb = render(pool, tb_specs)
         print(f"rendered {len(xtr)} train, {len(xva)} val, {len(xte)} test cells in {time.time() - t0:.0f}s")
 
         net = CNN(np.random.default_rng([SEED, 5]))
         t0 = time.time()
-        train(net, xtr, ytr, xva, yva, epochs)
+        best_epoch = train(net, xtr, ytr, xva, yva, epochs)
         train_time = time.time() - t0
         lv = predict_logits(net, xva)
         temperature = fit_temperature(lv, yva)
@@ -309,11 +361,13 @@ def main():
         metrics = {
             "heldout_mnist_raw": accept_curve(pt[kinds == "mnist_raw"], yte[kinds == "mnist_raw"]),
             "heldout_mnist_rendered": accept_curve(pt[kinds == "mnist"], yte[kinds == "mnist"]),
+            "heldout_mnist_boxed": accept_curve(softmax(predict_logits(net, xtb) / temperature), ytb),
             "synthetic_marks": accept_curve(pt[yte >= 10], yte[yte >= 10]),
             "all_test": accept_curve(pt, yte),
             "temperature": temperature,
             "train_cells": int(len(xtr)),
             "epochs": epochs,
+            "best_epoch": best_epoch,
             "train_seconds": round(train_time),
         }
         # confusion on held-out digits (rendered + raw)

@@ -11,6 +11,8 @@ enum CellNormalizer {
     static let box = 20
     static let minContrast = 32
     static let minThreshold = 24
+    /// Border runs at least 1/borderRunDivisor of the cell long are cleared (preprocess.BORDER_RUN_DIVISOR).
+    static let borderRunDivisor = 2
 
     /// The network input (row-major 28x28, ink = 1) and the fraction of the cell covered by kept ink.
     static func normalize(_ image: GrayImage) -> (input: [Float], inkFraction: Double) {
@@ -117,8 +119,11 @@ enum CellNormalizer {
         guard dmax >= Int32(minContrast) else { return [Bool](repeating: false, count: w * h) }
         let t = max(Int32(minThreshold), (2 * dmax) / 5)
         var mask = d.map { $0 >= t }
-        clearRuns(&mask, width: w, height: h, lines: bandLines(count: h, band: bh), vertical: false, minLength: max(3, w / 4))
-        clearRuns(&mask, width: w, height: h, lines: bandLines(count: w, band: bw), vertical: true, minLength: max(3, h / 4))
+        // Box-border remnants: runs at least half the cell long (v2; a quarter wiped the bar of a 7 near the edge).
+        clearRuns(&mask, width: w, height: h, lines: bandLines(count: h, band: bh), vertical: false,
+                  minLength: max(3, w / borderRunDivisor))
+        clearRuns(&mask, width: w, height: h, lines: bandLines(count: w, band: bw), vertical: true,
+                  minLength: max(3, h / borderRunDivisor))
 
         let minArea = max(2, h * w / 500)
         let minSide = max(2, min(h, w) / 8)

@@ -1,0 +1,89 @@
+"""Evaluate a saved model JSON on the held-out test sets, without retraining.
+
+    tools/digits/.venv/bin/python tools/digits/evaluate.py MODEL.json [--border-divisor 4]
+
+Renders the held-out sets exactly as train.py does (stream 3: raw + 3 rendered cells per held-out
+digit; stream 4: 2 boxed cells per held-out digit, as the corpus generator writes them) and prints the
+accept curve per set. --border-divisor 4 reproduces the v1 normalisation (border runs >= a quarter of
+the cell cleared) for comparing the v1 model on the same cells.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import sys
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import preprocess  # noqa: E402
+import synth  # noqa: E402
+import train  # noqa: E402
+from model import CNN, softmax  # noqa: E402
+
+
+def load_net(path):
+    doc = json.load(open(path))
+    net = CNN(np.random.default_rng(0))
+    for layer in doc["layers"]:
+        if "weight" in layer:
+            n = layer["name"]
+            for part, key in (("weight", "w"), ("bias", "b")):
+                a = np.frombuffer(base64.b64decode(layer[part]), dtype="<f4")
+                net.p[f"{n}.{key}"][...] = a.reshape(net.p[f"{n}.{key}"].shape)
+    return net, float(doc["temperature"])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("model")
+    ap.add_argument("--border-divisor", type=int, default=preprocess.BORDER_RUN_DIVISOR)
+    ap.add_argument("--cells", default="/tmp/hattama-digits-testcells.npz", help="cache of the rendered cells")
+    args = ap.parse_args()
+    preprocess.BORDER_RUN_DIVISOR = args.border_divisor
+    X, y = train.load_mnist()
+    held = [i for i in range(len(y)) if train.HELD_ROWS(i)]
+    hw, pr = synth.font_paths()
+    te, yte = train.build_specs(held, y, hw, pr, 3, 3, 0, 0, 0)
+    tb, ytb = train.build_specs(held, y, hw, pr, 4, 0, 0, 0, 0, with_raw=False, box_mnist=2)
+    specs = te + tb
+    labels = np.concatenate([yte, ytb])
+    if os.path.exists(args.cells):
+        cells = list(np.load(args.cells, allow_pickle=True)["cells"])
+    else:
+        train._init_worker(X, hw, pr)
+        cells = [train.make_cell(s) for s in specs]
+        arr = np.empty(len(cells), dtype=object)
+        arr[:] = cells
+        np.savez(args.cells, cells=arr)
+    x = np.stack([preprocess.normalize(c)[0] for c in cells]).astype(np.float32)
+    net, t = load_net(args.model)
+    p = softmax(train.predict_logits(net, x) / t)
+    kinds = np.array([s[0] for s in specs])
+    out = {}
+    for name, k in (("heldout_mnist_raw", "mnist_raw"), ("heldout_mnist_rendered", "mnist"),
+                    ("heldout_mnist_boxed", "box_mnist")):
+        out[name] = train.accept_curve(p[kinds == k], labels[kinds == k])
+        c = out[name]
+        print(f"{name:24s} n={c['n']:5d} acc={c['accuracy']:.4f} " + " ".join(
+            f"p>={th}: {c[f'>={th}']['coverage']:.3f} cov, {c[f'>={th}']['wrong']}/{c[f'>={th}']['accepted']} wrong"
+            for th in (0.9, 0.99, 0.999)))
+    bx = kinds == "box_mnist"
+    conf = np.zeros((10, 14), int)
+    for a, b in zip(labels[bx], p[bx].argmax(1)):
+        conf[a, b] += 1
+    print("boxed confusion (rows true 0-9, cols pred 0-9,blank,dash,cross,struck):")
+    print(conf)
+    wrong_hi = [(int(labels[i]), train.CLASSES[int(p[i].argmax())], round(float(p[i].max()), 4))
+                for i in np.nonzero((p.argmax(1) != labels) & (p.max(1) >= 0.99))[0]]
+    print("wrong with p >= 0.99 (true, read, p):", wrong_hi)
+    json.dump(out, open(os.path.splitext(args.cells)[0] + f"-{os.path.basename(args.model)}-d{args.border_divisor}.json", "w"), indent=1)
+
+
+if __name__ == "__main__":
+    main()
