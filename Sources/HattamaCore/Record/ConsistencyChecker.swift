@@ -27,9 +27,13 @@ public enum ConsistencyChecker {
         for field in fields {
             if agreedBefore.contains(field.key) {
                 candidates[field.key] = field.count.map { [$0] } ?? []
+            } else if field.reasons == [needsRelationSupport], let n = field.count {
+                // One strong reading (every digit above the classifier-alone floor, digit count matching
+                // the ink) bounds the field as well as two agreeing ones would.
+                candidates[field.key] = [n]
             } else {
-                // A doubtful field might hold any value: on handwriting both readers were seen misreading the
-                // same digit (1284 read as 1754 and 1784), so their readings do not bound it.
+                // Any other doubtful field might hold any value: on handwriting both readers were seen
+                // misreading the same digit (1284 read as 1754 and 1784), so their readings do not bound it.
                 candidates[field.key] = []
             }
         }
