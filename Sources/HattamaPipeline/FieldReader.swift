@@ -52,7 +52,7 @@ final class FieldReader {
                 }
             }
         }
-        return rule.decide(field: field, evidence: evidence, inkedMarks: inkedMarks, box: ImageBox(box))
+        return rule.decide(field: field, evidence: evidence, inkedMarks: inkedMarks, box: box)
     }
 
     private func readWithTesseract(_ strip: GrayImage) -> FieldEvidence {
@@ -99,11 +99,5 @@ final class FieldReader {
         return FieldEvidence(reader: "digit_classifier", text: text.trimmingCharacters(in: .whitespaces), digits: digits,
                              digitConfidences: confidences, unreadableMarks: unreadable,
                              markCount: predictions.filter { $0.best != .blank }.count, runnersUp: runnersUp)
-    }
-}
-
-extension ImageBox {
-    init(_ rect: PixelRect) {
-        self.init(x: rect.x, y: rect.y, width: rect.width, height: rect.height)
     }
 }

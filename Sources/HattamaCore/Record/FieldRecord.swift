@@ -111,20 +111,8 @@ public enum FieldStatus: String, Sendable, Equatable, Codable {
     case confirmed
 }
 
-/// An axis-aligned box in source image pixels.
-public struct ImageBox: Sendable, Equatable, Codable {
-    public var x: Int
-    public var y: Int
-    public var width: Int
-    public var height: Int
-
-    public init(x: Int, y: Int, width: Int, height: Int) {
-        self.x = x
-        self.y = y
-        self.width = width
-        self.height = height
-    }
-}
+/// An axis-aligned box in source image pixels: the same value as a `PixelRect`, named for its role in a record.
+public typealias ImageBox = PixelRect
 
 /// What one reader (Tesseract, the digit classifier, the words cell, a person) saw in a field.
 public struct ReaderReading: Sendable, Equatable, Codable {
