@@ -47,9 +47,9 @@ public enum ConsistencyChecker {
             let isBroken = outcome.map { !$0.holds } ?? false
             // No value of the one doubtful field can make it hold (say the others imply a negative count for
             // a blank one): the form itself breaks its arithmetic.
-            // Judged only when at most one field is in doubt: with several doubtful readings the likelier
+            // Judged only when at most one field is unbounded: with several doubtful readings the likelier
             // story is a misread, not a form that breaks its own arithmetic.
-            let doubtful = relation.keys.filter { !agreedBefore.contains($0) }.count
+            let doubtful = relation.keys.filter { (candidates[$0] ?? []).isEmpty }.count
             let cannotHold = doubtful <= 1 && !relation.isSatisfiable(candidates: candidates)
             if cannotHold { formIsInconsistent = true }
             guard isBroken || cannotHold else { continue }
