@@ -3,10 +3,6 @@ import HattamaCore
 /// How much ink a cell crop holds, measured against its own paper level so that shadows and faint
 /// photos are judged alike.
 struct CellInk {
-    /// Brightness of the paper (90th percentile).
-    let paper: Int
-    /// Share of pixels clearly darker than the paper.
-    let inkFraction: Double
     /// Pixels clearly darker than the paper.
     let inkPixels: Int
 
@@ -28,10 +24,8 @@ struct CellInk {
         }
         let cut = paper - max(40, paper * 35 / 100)
         let ink = cut > 0 ? histogram[0..<cut].reduce(0, +) : 0
-        self.paper = paper
         self.height = image.height
         self.inkPixels = ink
-        self.inkFraction = Double(ink) / Double(max(1, total))
     }
 
     var isBlank: Bool { Double(inkPixels) < Self.blankShareOfHeightSquared * Double(height * height) }

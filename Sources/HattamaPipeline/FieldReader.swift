@@ -1,4 +1,3 @@
-import Foundation
 import HattamaCore
 import HattamaImaging
 import HattamaOCR
@@ -31,9 +30,6 @@ final class FieldReader {
                 let span = Array(crops[first...last])
                 let glyphs = span.map { $0.croppedToInk(margin: 2) ?? GrayImage(width: 20, height: 20) }
                 let strip = GrayImage.strip(glyphs, gap: 6, margin: 16)
-                if let dir = ProcessInfo.processInfo.environment["HATTAMA_DEBUG_CROPS"] {
-                    try? ImageWriter.writePNG(strip, to: URL(fileURLWithPath: dir).appendingPathComponent("\(field.key).png"))
-                }
                 evidence.append(readWithTesseract(strip))
                 if let classifier {
                     evidence.append(classify(span, with: classifier))

@@ -85,9 +85,6 @@ public final class ProtocolReader {
             return .failure(error)
         }
         let candidates = MarkDetector.candidates(in: image, limit: 24)
-        if ProcessInfo.processInfo.environment["HATTAMA_DEBUG_MARKS"] != nil {
-            FileHandle.standardError.write(Data("marks: \(candidates.map { "(\(Int($0.x)),\(Int($0.y)) \(Int($0.width))x\(Int($0.height)))" })\n".utf8))
-        }
         var best: (PageRegistration, ResolvedForm)?
         for form in forms {
             let registrar = registrar(for: form)

@@ -26,19 +26,7 @@ public struct GridScorer: Sendable {
     /// `reach` is how far outside the cell edge (reference pixels) the printed line may lie.
     public func score(_ image: GrayImage, _ homography: Homography, reach: Double = 8) -> Double {
         guard !outlinePoints.isEmpty else { return 0 }
-        var hits = 0
-        let steps = 6
-        for p in outlinePoints {
-            var darkest = 255.0
-            for s in 0...steps {
-                let d = reach * Double(s) / Double(steps)
-                let q = homography.apply(p.x + p.nx * d, p.y + p.ny * d)
-                darkest = min(darkest, image.sample(x: q.x, y: q.y))
-            }
-            let inside = homography.apply(p.x - p.nx * reach * 1.5, p.y - p.ny * reach * 1.5)
-            let paper = image.sample(x: inside.x, y: inside.y)
-            if paper - darkest > 40 { hits += 1 }
-        }
+        let hits = contrasts(image, homography, reach: reach).filter { $0 > 40 }.count
         return Double(hits) / Double(outlinePoints.count)
     }
 }
