@@ -1,0 +1,4 @@
+import HattamaStore
+
+/// The volunteer review web app; built by `buildReviewApplication` (see issue 6).
+public enum ReviewApp {}
