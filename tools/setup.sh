@@ -4,9 +4,9 @@
 # Python tools in .venv. Later calls return quickly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-kaz libtesseract-dev libleptonica-dev
+packages=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-kaz tesseract-ocr-spa libtesseract-dev libleptonica-dev
           pkg-config poppler-utils python3-venv fonts-dejavu-core fonts-liberation fonts-freefont-ttf
-          chromium fonts-dkg-handwriting fonts-bwht fonts-breip fonts-klee fonts-humor-sans fonts-rufscript fonts-sjfonts)
+          chromium chromium-driver fonts-dkg-handwriting fonts-bwht fonts-breip fonts-klee fonts-humor-sans fonts-rufscript fonts-sjfonts)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
