@@ -1090,6 +1090,14 @@ class Context:
         return self.static[key]
 
 
+def unique_precinct_number(i: int, cells: int) -> int:
+    """Precinct number of protocol i under --unique-precincts: i + 1, which must fit the form's cells."""
+    if i + 1 >= 10 ** cells:
+        raise SystemExit(f"--unique-precincts: protocol {i} needs precinct number {i + 1}, "
+                         f"more digits than the form's {cells} cells; generate fewer protocols")
+    return i + 1
+
+
 def render_one(ctx: Context, i: int):
     a = ctx.args
     rng = np.random.default_rng([a.seed, i])
@@ -1114,6 +1122,8 @@ def render_one(ctx: Context, i: int):
     if prow:
         n = prow["cells"]["count"] if prow["cells"] else 4
         num = int(rng.integers(1, min(10 ** n, 4000)))
+        if a.unique_precincts:                    # drawn above all the same: the values stay those of the seed
+            num = unique_precinct_number(i, n)
         precinct = str(num).zfill(n) if rng.random() < 0.5 else str(num)
     # style
     digit_family = families[int(rng.integers(len(families)))] if rng.random() < 0.5 else family
@@ -1223,6 +1233,9 @@ def main(argv=None):
                     help="held-out MNIST digits (npz: images Nx28x28 ink high, labels) for --handwritten")
     ap.add_argument("--png-level", type=int, default=3, help="zlib level of PNG output (speed vs size)")
     ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--unique-precincts", action="store_true",
+                    help="precinct number of protocol i is i + 1 (one election with distinct precincts); "
+                         "the counts are those drawn without the flag")
     ap.add_argument("--no-manifest", action="store_true", help="do not write DIR/corpus.json")
     ap.add_argument("--quiet", action="store_true")
     a = ap.parse_args(argv)
