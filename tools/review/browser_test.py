@@ -12,6 +12,7 @@ page must show the progress. Exits 0 when all holds; prints what it checked.
 import argparse
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -167,6 +168,7 @@ def main():
         print("FAILED: " + "; ".join(problems))
         sys.exit(1)
     print("browser test passed: login, three reviews by two volunteers, a conflict settled by a third")
+    shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -11,8 +11,11 @@ accepted by the machine or confirmed by people.
 Prints one JSON object (and writes it to --report): request latencies (p50/p95/p99 per route), counts, and
 the checks. Exits 1 when a check fails.
 
+    # against a running server
     tools/review/volunteers.py --url http://127.0.0.1:8080 --db review.sqlite \
         --coordinator coord:secret --volunteers 200 --think 2,4 --typo-rate 0.02 --until-done
+    # or self-contained: generate handwritten protocols, digitize them, serve, and run (the benchmark)
+    tools/review/volunteers.py --binary .build/release/hattama --generate 100 --volunteers 200 --until-done
 """
 import argparse
 import http.client
@@ -20,11 +23,18 @@ import json
 import os
 import random
 import re
+import shutil
 import sqlite3
 import sys
 import threading
 import time
+import subprocess
 import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 class Client:
@@ -340,9 +350,14 @@ def check(args, run):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--url", required=True)
-    ap.add_argument("--db", required=True, help="the database the server runs on (read only here)")
-    ap.add_argument("--coordinator", required=True, help="NAME:PASSWORD of a coordinator account")
+    ap.add_argument("--url", help="a running review server (with --db and --coordinator)")
+    ap.add_argument("--db", help="the database the server runs on (read only here)")
+    ap.add_argument("--coordinator", help="NAME:PASSWORD of a coordinator account")
+    ap.add_argument("--binary", help="instead of --url: digitize --images (or --generate N handwritten protocols) "
+                                     "with this hattama binary and serve them")
+    ap.add_argument("--images")
+    ap.add_argument("--generate", type=int, default=20)
+    ap.add_argument("--policy", default="third-volunteer")
     ap.add_argument("--volunteers", type=int, default=200)
     ap.add_argument("--think", default="2,4", help="seconds a volunteer looks at a field: MIN,MAX")
     ap.add_argument("--typo-rate", type=float, default=0.02)
@@ -352,7 +367,36 @@ def main():
     ap.add_argument("--report", help="also write the JSON result here")
     args = ap.parse_args()
     args.think = tuple(float(x) for x in args.think.split(","))
+    if args.binary:
+        scratch = harness.scratch_folder()
+        images = args.images or os.path.join(scratch, "images")
+        if not args.images:
+            subprocess.run([os.path.join(ROOT, ".venv/bin/python"), os.path.join(ROOT, "tools/corpus/generate.py"),
+                            "--out", images, "--count", str(args.generate), "--seed", str(args.seed),
+                            "--forms", "kz-2022-president-precinct-wall,kz-2022-president-precinct-a4,"
+                                       "kz-2022-referendum-precinct,ru-2024-president-uik",
+                            "--photo-share", "0.5", "--handwritten", "--jobs", "2", "--quiet", "--no-manifest"],
+                           check=True, cwd=ROOT)
+        args.db = os.path.join(scratch, "review.sqlite")
+        harness.prepare_database(args.binary, images, args.db)
+        args.coordinator = ":".join(harness.COORDINATOR)
+        with harness.review_server(args.binary, args.db, policy=args.policy,
+                                   log_path=os.path.join(scratch, "server.log")) as url:
+            args.url = url
+            ok = run_and_report(args)
+        if ok:
+            shutil.rmtree(scratch, ignore_errors=True)
+        else:
+            print(f"kept for inspection: {scratch}", file=sys.stderr)
+            sys.exit(1)
+    elif args.url and args.db and args.coordinator:
+        if not run_and_report(args):
+            sys.exit(1)
+    else:
+        ap.error("pass --binary, or --url with --db and --coordinator")
 
+
+def run_and_report(args):
     started = time.monotonic()
     accounts = create_volunteers(args, args.volunteers)
     setup_seconds = time.monotonic() - started
@@ -394,7 +438,7 @@ def main():
     if args.report:
         with open(args.report, "w", encoding="utf-8") as f:
             f.write(text + "\n")
-    sys.exit(1 if failed else 0)
+    return not failed
 
 
 if __name__ == "__main__":
