@@ -12,6 +12,7 @@ struct AuditVerifier {
         var expectedSeq: Int64 = 1
         var prev = AuditChain.genesis
         var vouchedRecords = Set<Int64>()
+        var review = ReviewAuditLog()
         let decoder = JSONDecoder()
         let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM events ORDER BY seq")
         while let row = try cursor.next() {
@@ -44,10 +45,13 @@ struct AuditVerifier {
                 if row == nil || row?["path"] != logged.path || row?["reason"] != logged.reason || row?["sha256"] != logged.sha256 {
                     report.rowProblems.append(AuditProblem(seq: seq, detail: "failure \(logged.id) (\(logged.path)) was changed or removed"))
                 }
+            case _ where kind.hasPrefix("review."):
+                if let problem = review.note(seq: seq, at: at, kind: kind, payload: payload) { report.rowProblems.append(problem) }
             default:
                 break
             }
         }
+        report.rowProblems += try review.check(db)
         let unvouched = try Int64.fetchAll(db, sql: "SELECT id FROM records ORDER BY id").filter { !vouchedRecords.contains($0) }
         for id in unvouched.prefix(20) {
             report.rowProblems.append(AuditProblem(seq: nil, detail: "record \(id) has no event: it was inserted outside hattama"))
