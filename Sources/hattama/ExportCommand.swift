@@ -10,8 +10,10 @@ struct ExportCommand: ParsableCommand {
         abstract: "Export one row per protocol (a column per field key plus its status) as csv, jsonl or json.",
         discussion: """
             Columns: image_sha256, path, page, form, election, precinct, status, then <key> and <key>.status for \
-            every field key (each form's field order; keys of further forms follow in first-seen order). UTF-8; \
-            CSV quoted as RFC 4180. The json format wraps the rows as {"schema": "hattama.export/1", "columns", "rows"}.
+            every field key (each form's field order; keys of further forms follow in first-seen order). When the \
+            database has a review queue, a findings column follows status and every key also gets <key>.review \
+            (how people reached the value); fields people confirmed carry their value and the status confirmed. \
+            UTF-8; CSV quoted as RFC 4180. The json format wraps the rows as {"schema": "hattama.export/1", "columns", "rows"}.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -33,7 +35,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         do {
             let store = try SQLiteProtocolStore(path: db, readOnly: true)
-            let table = try ExportTable(store: store)
+            let table = try ExportTable(store: store, reviews: try store.hasReviewQueue() ? try store.reviews() : nil)
             let sink = try ExportSink(path: out)
             let cropper = try crops.map { try ExportCrops(folder: $0) }
             switch format {

@@ -51,7 +51,8 @@ extension SQLiteReviewStore {
             try db.execute(sql: "UPDATE review_assignments SET state = 'expired' WHERE state = 'leased' AND leased_until <= ?",
                            arguments: [instant.timeIntervalSince1970])
             if let live = try Row.fetchOne(db, sql: """
-                SELECT * FROM review_assignments WHERE account_id = ? AND state = 'leased' ORDER BY id LIMIT 1
+                SELECT a.* FROM review_assignments a JOIN review_tasks t ON t.id = a.task_id
+                WHERE a.account_id = ? AND a.state = 'leased' AND t.state = 'open' ORDER BY a.id LIMIT 1
                 """, arguments: [accountID]) {
                 return live
             }
