@@ -9,8 +9,9 @@ extension ReviewServices {
         let api = router.group("/api/v1")
         api.post("/login") { request, _ in
             let body = try await BodyReader.json(LoginBody.self, of: request, limit: self.configuration.maxBodyBytes)
-            guard let signed = try self.withStore({ () throws(ReviewError) in try self.auth.signIn(name: body.name, password: body.password) })
-            else { throw ReviewFailure(status: .unauthorized, message: "wrong name or password, or the account is suspended") }
+            guard let signed = try await self.auth.signIn(name: body.name, password: body.password) else {
+                throw ReviewFailure(status: .unauthorized, message: "wrong name or password, or the account is suspended")
+            }
             var response = try self.json(LoginAnswer(token: signed.token, csrfToken: signed.session.csrfToken, role: signed.account.role))
             response.setCookie(self.auth.cookie(token: signed.token))
             return response

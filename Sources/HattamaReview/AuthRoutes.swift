@@ -20,8 +20,7 @@ extension ReviewServices {
         router.post("/login") { request, _ in
             let form = try await BodyReader.form(of: request, limit: self.configuration.maxBodyBytes)
             let name = form["name"] ?? ""
-            guard let signed = try self.withStore({ () throws(ReviewError) in try self.auth.signIn(name: name, password: form["password"] ?? "") })
-            else {
+            guard let signed = try await self.auth.signIn(name: name, password: form["password"] ?? "") else {
                 let layout = self.layout(request, user: nil)
                 return self.html(layout.loginPage(name: name, error: self.text("login_failed", layout.language)), layout: layout,
                                  status: .unauthorized)
@@ -69,10 +68,10 @@ extension ReviewServices {
             }
             guard (1...64).contains(name.count), !name.contains(where: { $0.isNewline }) else { return refuse("name_invalid", .badRequest) }
             guard password.count >= 8 else { return refuse("password_too_short", .badRequest) }
+            let passwordHash = try await self.auth.hashPassword(password)
             let account: ReviewAccount
             do {
-                account = try self.store.redeemInvitation(token: token, name: name, passwordHash: self.auth.hashPassword(password),
-                                                          language: layout.language)
+                account = try self.store.redeemInvitation(token: token, name: name, passwordHash: passwordHash, language: layout.language)
             } catch let error as ReviewError {
                 if case .nameTaken = error { return refuse("name_taken", .conflict) }
                 throw ReviewFailure(error)

@@ -4,6 +4,7 @@ import HattamaStore
 import HTTPTypes
 import Hummingbird
 import HummingbirdBcrypt
+import NIOPosix
 
 /// A request's signed-in account and how it proved it.
 struct SignedIn: Sendable {
@@ -43,17 +44,21 @@ struct SessionAuthenticator: Sendable {
 
     static func tokenHash(_ token: String) -> String { SHA256Digest.hex(of: Array(token.utf8)) }
 
-    /// The bcrypt hash of a new password.
-    func hashPassword(_ password: String) -> String { Bcrypt.hash(password, cost: configuration.bcryptCost) }
+    /// The bcrypt hash of a new password, computed on the blocking-work pool so requests keep flowing.
+    func hashPassword(_ password: String) async throws -> String {
+        let cost = configuration.bcryptCost
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+    }
 
     /// Checks the password and opens a session; nil when the name or password is wrong or the account suspended.
-    func signIn(name: String, password: String) throws(ReviewError) -> (token: String, session: ReviewSession, account: ReviewAccount)? {
-        guard let account = try store.account(named: name) else {
-            _ = Bcrypt.verify(password, hash: decoyHash)
-            return nil
-        }
-        guard Bcrypt.verify(password, hash: account.passwordHash), !account.isSuspended else { return nil }
-        return try openSession(for: account)
+    /// Bcrypt runs on the blocking-work pool: a slow hash must not stall other volunteers' requests.
+    func signIn(name: String, password: String) async throws -> (token: String, session: ReviewSession, account: ReviewAccount)? {
+        let account: ReviewAccount?
+        do { account = try store.account(named: name) } catch { throw ReviewFailure(error) }
+        let hash = account?.passwordHash ?? decoyHash
+        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        guard let account, matches, !account.isSuspended else { return nil }
+        do { return try openSession(for: account) } catch { throw ReviewFailure(error) }
     }
 
     /// Opens a session for an account that just proved who it is (login or redeemed invitation).
