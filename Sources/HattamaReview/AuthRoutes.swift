@@ -43,7 +43,8 @@ extension ReviewServices {
             guard let language = form["language"].flatMap(InterfaceLanguage.init(rawValue:)) else {
                 throw ReviewFailure.badRequest("language must be kk, ru or en")
             }
-            let back = request.headers[.referer].flatMap { URL(string: $0)?.path }.flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/"
+            // Only a path of this site: "/x", never "//host" or "http://host".
+            let back = form["back"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") && !$0.contains("\\") ? $0 : nil } ?? "/"
             var response = self.redirect(back)
             if let user = try self.signedIn(request) {
                 try SessionAuthenticator.checkCSRF(user, formToken: form["csrf"], request: request)

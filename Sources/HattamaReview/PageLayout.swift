@@ -7,6 +7,8 @@ struct PageLayout: Sendable {
     let user: SignedIn?
     /// The per-response nonce that lets the page's inline script run under the Content-Security-Policy.
     let nonce: String
+    /// The path of the page, so the language switch can come back to it.
+    var path: String = "/"
 
     func t(_ key: String, _ values: [String: String] = [:]) -> String { HTMLText.escape(text(key, language, values)) }
 
@@ -43,6 +45,7 @@ struct PageLayout: Sendable {
     private var languageSwitch: String {
         let names: [(InterfaceLanguage, String)] = [(.kk, "Қаз"), (.ru, "Рус"), (.en, "Eng")]
         var html = "<form method=\"post\" action=\"/language\" aria-label=\"\(t("language"))\">\(csrfField)"
+            + "<input type=\"hidden\" name=\"back\" value=\"\(HTMLText.escape(path))\">"
         for (code, name) in names {
             html += "<button type=\"submit\" name=\"language\" value=\"\(code.rawValue)\" lang=\"\(code.rawValue)\" "
                 + "aria-pressed=\"\(code == language)\">\(name)</button>"

@@ -78,7 +78,8 @@ final class ReviewServices: Sendable {
     }
 
     func layout(_ request: Request, user: SignedIn?) -> PageLayout {
-        PageLayout(text: text, language: language(request, user: user), user: user, nonce: SessionAuthenticator.randomToken())
+        PageLayout(text: text, language: language(request, user: user), user: user, nonce: SessionAuthenticator.randomToken(),
+                   path: request.method == .get ? request.uri.path : "/")
     }
 
     /// Runs a store call, turning its refusal into the matching HTTP failure.
@@ -100,7 +101,7 @@ final class ReviewServices: Sendable {
 
     func json<Body: Encodable>(_ body: Body, status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         let data = try encoder.encode(body)
         return Response(status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],

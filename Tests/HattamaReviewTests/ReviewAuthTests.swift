@@ -156,6 +156,11 @@ final class ReviewAuthTests: XCTestCase {
             let bad = try await client.postForm("/language", alice, "language=fr&csrf=\(alice.csrf)")
             XCTAssertEqual(bad.status, .badRequest)
 
+            let back = try await client.postForm("/language", nil, "language=en&back=%2Finvite%2Fabc")
+            XCTAssertEqual(back.headers[.location], "/invite/abc", "the switch comes back to the page it was on")
+            let offsite = try await client.postForm("/language", nil, "language=en&back=%2F%2Fevil.example")
+            XCTAssertEqual(offsite.headers[.location], "/", "never to another site")
+
             let anonymous = try await client.postForm("/language", nil, "language=en")
             let cookie = try XCTUnwrap(anonymous.headers[.setCookie])
             XCTAssertTrue(cookie.hasPrefix("hattama_lang=en"))
