@@ -28,7 +28,7 @@ def main(argv=None):
     alt = json.loads(Path(a.alterations).read_text(encoding="utf-8"))
     truth = {}
     if a.truth:
-        for p in Path(a.truth).glob("*.truth.json"):
+        for p in Path(a.truth).rglob("*.truth.json"):
             t = json.loads(p.read_text(encoding="utf-8"))
             truth[str(int(t["precinct"]))] = t["values"]
 

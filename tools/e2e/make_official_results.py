@@ -28,7 +28,7 @@ NOTE_HEADER = "Примечание"
 
 
 def load_truths(folder: Path) -> list[dict]:
-    truths = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.truth.json"))]
+    truths = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.rglob("*.truth.json"))]
     if not truths:
         raise SystemExit(f"{folder}: no *.truth.json files; generate the corpus first")
     elections = {t["election"] for t in truths}

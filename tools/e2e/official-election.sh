@@ -5,9 +5,10 @@
 #   tools/e2e/official-election.sh [WORK_DIR]        (default corpus/official-e2e)
 #
 # Environment: COUNT (protocols, default 320), SEED (corpus seed, default 2026), ALTER_SEED (default 5),
-# JOBS (generator processes and batch workers, default 2), HANDWRITTEN=1 (handwritten digits),
-# HATTAMA (a built binary; default: build release into .build-official).
-# An existing WORK_DIR/images with COUNT protocols is reused; the store and report are made afresh.
+# JOBS (generator processes and batch workers, default 2), HANDWRITTEN (protocols with handwritten digits
+# added after the COUNT printed ones, precincts COUNT+1..., default 0), HATTAMA (a built binary; default:
+# build release into .build-official).
+# An existing WORK_DIR/images with these protocols is reused; the store and report are made afresh.
 # Exit status: that of tools/e2e/check_official_report.py (1 on any missed alteration or false flag).
 set -euo pipefail
 
@@ -27,16 +28,23 @@ IMAGES="$WORK/images"
 
 step() { printf '\n== %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
 
-have=$(find "$IMAGES" -name '*.truth.json' 2>/dev/null | wc -l)
-if [ "$have" -ne "$COUNT" ]; then
-  step "generate $COUNT protocols of $FORM, seed $SEED"
-  rm -rf "$IMAGES"
-  hand=()
-  [ "${HANDWRITTEN:-0}" = 1 ] && hand=(--handwritten)
-  "$PY" tools/corpus/generate.py --out "$IMAGES" --count "$COUNT" --forms "$FORM" --seed "$SEED" \
-    --unique-precincts --jobs "$JOBS" --quiet "${hand[@]}"
+HANDWRITTEN="${HANDWRITTEN:-0}"
+generate() {  # folder count start [--handwritten]: reuse the folder when it holds exactly that many protocols
+  local folder="$1" count="$2" start="$3"; shift 3
+  if [ "$(find "$folder" -name '*.truth.json' 2>/dev/null | wc -l)" -eq "$count" ]; then
+    step "reuse $count generated protocols in $folder"
+    return
+  fi
+  step "generate $count protocols of $FORM from index $start, seed $SEED $*"
+  rm -rf "$folder"
+  "$PY" tools/corpus/generate.py --out "$folder" --count "$count" --start "$start" --forms "$FORM" \
+    --seed "$SEED" --unique-precincts --jobs "$JOBS" --quiet --no-manifest "$@"
+}
+generate "$IMAGES/printed" "$COUNT" 0
+if [ "$HANDWRITTEN" -gt 0 ]; then
+  generate "$IMAGES/handwritten" "$HANDWRITTEN" "$COUNT" --handwritten
 else
-  step "reuse $COUNT generated protocols in $IMAGES"
+  rm -rf "$IMAGES/handwritten"
 fi
 
 if [ -z "${HATTAMA:-}" ]; then
