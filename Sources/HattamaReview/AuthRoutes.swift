@@ -6,8 +6,8 @@ import Hummingbird
 extension ReviewServices {
     func addAuthRoutes(to router: Router<BasicRequestContext>) {
         router.get("/") { request, _ in
-            let user = try self.signedIn(request)
-            return self.redirect(user == nil ? "/login" : (user!.isCoordinator ? "/coordinator" : "/review"))
+            guard let user = try self.signedIn(request) else { return self.redirect("/login") }
+            return self.redirect(user.isCoordinator ? "/coordinator" : "/review")
         }
         router.get("/static/review.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],

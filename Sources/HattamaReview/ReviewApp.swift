@@ -94,8 +94,8 @@ final class ReviewServices: Sendable {
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"]
         headers[.contentSecurityPolicy] = "default-src 'none'; img-src 'self'; style-src 'self'; script-src 'nonce-\(layout.nonce)'; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-        headers[HTTPField.Name("X-Content-Type-Options") ?? .contentType] = "nosniff"
-        headers[HTTPField.Name("Referrer-Policy") ?? .contentType] = "no-referrer"
+        if let name = HTTPField.Name("X-Content-Type-Options") { headers[name] = "nosniff" }
+        if let name = HTTPField.Name("Referrer-Policy") { headers[name] = "no-referrer" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
     }
 
