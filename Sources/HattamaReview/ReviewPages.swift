@@ -46,7 +46,9 @@ extension PageLayout {
         """
         // '*' and '/' sit on every numeric keypad and no keyboard layout moves them.
         let script = """
-        document.getElementById('entry').addEventListener('keydown', function (e) {
+        var entry = document.getElementById('entry');
+        entry.focus(); entry.select();
+        entry.addEventListener('keydown', function (e) {
           if (e.key === '*') { e.preventDefault(); document.getElementById('illegible').click(); }
           else if (e.key === '/') { e.preventDefault(); document.getElementById('not-protocol').click(); }
         });
