@@ -49,8 +49,8 @@ struct ReviewErrorMiddleware: RouterMiddleware {
         }
         let user = try? services.signedIn(request)
         let layout = services.layout(request, user: user ?? nil)
-        let titled: Set<Int> = [400, 401, 403, 404, 409, 410, 413, 500]
-        let title = services.text("error_\(titled.contains(failure.status.code) ? failure.status.code : 400)", layout.language)
+        let titled: Set<Int> = [400, 401, 403, 404, 409, 410, 413, 429, 500]
+        let title = services.text("error_\(titled.contains(failure.status.code) ? failure.status.code : 400)", layout.language, failure.textValues)
         let message = services.text(failure.textKey ?? "error_\(failure.status.code)", layout.language, failure.textValues)
         return services.html(layout.messagePage(title: title, message: message, isError: true), layout: layout, status: failure.status)
     }

@@ -29,6 +29,7 @@ struct SessionAuthenticator: Sendable {
     let configuration: ReviewConfiguration
     /// A hash to verify against when the name is unknown, so both cases take the same time.
     private let decoyHash: String
+    private let throttle = LoginThrottle()
 
     init(store: any ReviewStore, configuration: ReviewConfiguration) {
         self.store = store
@@ -52,12 +53,22 @@ struct SessionAuthenticator: Sendable {
 
     /// Checks the password and opens a session; nil when the name or password is wrong or the account suspended.
     /// Bcrypt runs on the blocking-work pool: a slow hash must not stall other volunteers' requests.
+    /// Throws 429 after too many failed attempts for one name.
     func signIn(name: String, password: String) async throws -> (token: String, session: ReviewSession, account: ReviewAccount)? {
+        if let wait = throttle.waitBeforeTrying(name) {
+            throw ReviewFailure(status: .tooManyRequests,
+                                message: "too many failed sign-ins for \(name); try again in \(Int(wait.rounded(.up)) / 60 + 1) minutes",
+                                textKey: "error_429", textValues: ["value": "\(Int(wait.rounded(.up)) / 60 + 1)"])
+        }
         let account: ReviewAccount?
         do { account = try store.account(named: name) } catch { throw ReviewFailure(error) }
         let hash = account?.passwordHash ?? decoyHash
         let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
-        guard let account, matches, !account.isSuspended else { return nil }
+        guard let account, matches, !account.isSuspended else {
+            throttle.recordFailure(name)
+            return nil
+        }
+        throttle.recordSuccess(name)
         do { return try openSession(for: account) } catch { throw ReviewFailure(error) }
     }
 

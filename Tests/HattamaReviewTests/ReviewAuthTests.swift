@@ -44,6 +44,25 @@ final class ReviewAuthTests: XCTestCase {
         }
     }
 
+    func testRepeatedWrongPasswordsLockTheNameForAWhile() async throws {
+        let fixture = try ReviewFixture()
+        try await fixture.test { client in
+            for _ in 0..<10 {
+                let wrong = try await client.postForm("/login", nil, "name=alice&password=guess")
+                XCTAssertEqual(wrong.status, .unauthorized)
+            }
+            let locked = try await client.postForm("/login", nil, "name=alice&password=correct+horse+battery")
+            XCTAssertEqual(locked.status, .tooManyRequests, "even the right password waits")
+            XCTAssertTrue(text(locked.body).contains("минуттан кейін"))
+            try await client.execute(uri: "/api/v1/login", method: .post, headers: [.contentType: "application/json"],
+                                     body: ByteBuffer(string: #"{"name":"ALICE","password":"correct horse battery"}"#)) { response in
+                XCTAssertEqual(response.status, .tooManyRequests)
+                XCTAssertTrue((try jsonObject(response.body)["error"] as? String ?? "").contains("too many failed sign-ins"))
+            }
+            _ = try await client.signIn("bob")
+        }
+    }
+
     func testCoordinatorLoginGoesToTheCoordinatorPage() async throws {
         let fixture = try ReviewFixture()
         try await fixture.test { client in
