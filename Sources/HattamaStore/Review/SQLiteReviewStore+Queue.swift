@@ -20,21 +20,22 @@ extension SQLiteReviewStore {
                   AND NOT EXISTS (SELECT 1 FROM review_tasks t WHERE t.record_id = f.record_id AND t.ordinal = f.ordinal)
                 ORDER BY f.record_id, f.ordinal
                 """)
-            var records: [Int64: ProtocolRecord] = [:]
-            var created: [(id: Int64, record: Int64, ordinal: Int, key: String)] = []
+            // The field kind is in the record's JSON; candidates come ordered by record, so one decoded record at a time.
+            var current: (id: Int64, record: ProtocolRecord)?
+            var created: [Int64] = []
             for row in candidates {
                 let recordID: Int64 = row["record_id"], ordinal: Int = row["ordinal"], key: String = row["key"]
-                if records[recordID] == nil { records = [recordID: try Self.record(db, id: recordID)] }
-                guard let record = records[recordID], ordinal < record.fields.count,
+                if current?.id != recordID { current = (recordID, try Self.record(db, id: recordID)) }
+                guard let record = current?.record, ordinal < record.fields.count,
                       Self.needsReview(record.fields[ordinal]) else { continue }
                 try db.execute(sql: "INSERT INTO review_tasks (record_id, ordinal, key, created_at) VALUES (?, ?, ?, ?)",
                                arguments: [recordID, ordinal, key, at])
-                created.append((db.lastInsertedRowID, recordID, ordinal, key))
+                created.append(db.lastInsertedRowID)
             }
             guard let first = created.first, let last = created.last else { return 0 }
-            let digest = try Self.taskDigest(db, first: first.id, last: last.id)
-            try SQLiteProtocolStore.appendEvent(db, at: at, kind: ReviewEventKind.enqueued, subject: "tasks:\(first.id)-\(last.id)",
-                                                payload: EnqueuedPayload(first: first.id, last: last.id, count: created.count,
+            let digest = try Self.taskDigest(db, first: first, last: last)
+            try SQLiteProtocolStore.appendEvent(db, at: at, kind: ReviewEventKind.enqueued, subject: "tasks:\(first)-\(last)",
+                                                payload: EnqueuedPayload(first: first, last: last, count: created.count,
                                                                          digest: digest))
             return created.count
         }
