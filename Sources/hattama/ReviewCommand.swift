@@ -63,6 +63,16 @@ struct ReviewCommand: ParsableCommand {
                                                     secureCookies: secureCookies)
             let app = try buildReviewApplication(configuration: configuration, store: store)
             Environment.printError("review: \(queued) new fields queued; serving http://\(host):\(port)/ (Ctrl-C stops)")
+            // Pages digitized into the same database while the server runs join the queue within a minute.
+            let refresher = Task.detached {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(60))
+                    if let added = try? store.enqueueUncertainFields(), added > 0 {
+                        Environment.printError("review: \(added) new fields queued")
+                    }
+                }
+            }
+            defer { refresher.cancel() }
             try await app.runService()
         }
     }
