@@ -336,6 +336,7 @@ final class ReviewStoreTests: XCTestCase {
             "UPDATE review_tasks SET state = 'confirmed', final_kind = 'number', final_number = 5, decided_by = 'agreement' WHERE id = 2",
             "INSERT INTO review_accounts (name, password_hash, role, language, created_at) VALUES ('mallory', 'h', 'coordinator', 'en', 'x')",
             "UPDATE review_tasks SET key = 'voters_on_list' WHERE id = 2",
+            "UPDATE review_tasks SET state = 'conflict' WHERE id = 2",
         ]
         for edit in edits {
             let copy = try TemporaryCopy(of: fixture)

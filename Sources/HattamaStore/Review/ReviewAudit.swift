@@ -143,10 +143,18 @@ struct ReviewAuditLog {
         }
         let ranges = enqueues.map { $0.payload.first...$0.payload.last }
         var decided = Set<Int64>()
-        for row in try Row.fetchAll(db, sql: "SELECT id, state, final_kind, final_number, decided_by FROM review_tasks ORDER BY id") {
+        for row in try Row.fetchAll(db, sql: """
+            SELECT t.id, t.state, t.final_kind, t.final_number, t.decided_by,
+                   (SELECT COUNT(*) FROM review_entries e WHERE e.task_id = t.id AND e.counts = 1 AND e.is_decision = 0) AS counted
+            FROM review_tasks t ORDER BY t.id
+            """) {
             let id: Int64 = row["id"]
             if !ranges.contains(where: { $0.contains(id) }) {
                 problems.append(AuditProblem(seq: nil, detail: "review task \(id) has no event: it was inserted outside hattama"))
+            }
+            if row["state"] as String == "conflict", (row["counted"] as Int) < 2 {
+                // Hiding a field from the queue: a conflict needs two counted entries that differ.
+                problems.append(AuditProblem(seq: nil, detail: "review task \(id) is marked in conflict with fewer than two entries"))
             }
             guard row["state"] as String == "confirmed" else { continue }
             decided.insert(id)
