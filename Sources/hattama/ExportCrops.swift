@@ -3,7 +3,7 @@ import HattamaCore
 import HattamaImaging
 import HattamaStore
 
-/// Writes a PNG of every uncertain field's box, cut from the stored original image, for people to check.
+/// Writes a PNG of every uncertain field's box, cut from the stored original image and turned upright, for people to check.
 final class ExportCrops {
     let folder: URL
     private(set) var written = 0
@@ -37,9 +37,7 @@ final class ExportCrops {
         }
         for field in uncertain {
             guard let box = field.box else { continue }
-            let margin = max(4, box.height / 5)
-            let crop = page.cropped(to: PixelRect(x: box.x - margin, y: box.y - margin,
-                                                  width: box.width + 2 * margin, height: box.height + 2 * margin))
+            let crop = FieldCrop.upright(from: page, box: box, quarterTurns: stored.record.registration?.quarterTurns ?? 0)
             let url = folder.appendingPathComponent(Self.fileName(sha256: stored.imageSHA256, page: stored.record.source.page, key: field.key))
             do {
                 try ImageWriter.writePNG(crop, to: url)

@@ -51,9 +51,7 @@ final class ReportWriter {
         var out: [String: String] = [:]
         for field in fields {
             guard let box = field.protocol?.box else { continue }
-            let margin = max(4, box.height / 5)
-            let crop = page.cropped(to: PixelRect(x: box.x - margin, y: box.y - margin,
-                                                  width: box.width + 2 * margin, height: box.height + 2 * margin))
+            let crop = FieldCrop.upright(from: page, box: box, quarterTurns: image.quarterTurns ?? 0)
             let name = "crops/\(Self.safe(precinct))-\(Self.safe(field.key)).png"
             do {
                 try ImageWriter.writePNG(crop, to: folder.appendingPathComponent(name))

@@ -89,7 +89,8 @@ struct VerifyCommand: ParsableCommand {
         try store.forEachRecord { stored in
             if let election, let own = stored.record.election, own != election { return }
             out.append((stored.record, ImageReference(sha256: stored.imageSHA256, path: stored.originalPath,
-                                                      page: stored.record.source.page)))
+                                                      page: stored.record.source.page,
+                                                      quarterTurns: stored.record.registration?.quarterTurns)))
             found[stored.imageSHA256] = store.storedImageURL(
                 for: StoredImage(sha256: stored.imageSHA256, originalPath: stored.originalPath, byteSize: 0, addedAt: "",
                                  storedPath: stored.storedPath))

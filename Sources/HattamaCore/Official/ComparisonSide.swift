@@ -77,11 +77,19 @@ public struct ImageReference: Sendable, Equatable, Codable {
     /// Where the image was read from.
     public var path: String
     public var page: Int
+    /// Clockwise quarter turns of the page in the image, as registered (crops are turned back upright).
+    public var quarterTurns: Int?
 
-    public init(sha256: String, path: String, page: Int) {
+    public init(sha256: String, path: String, page: Int, quarterTurns: Int? = nil) {
         self.sha256 = sha256
         self.path = path
         self.page = page
+        self.quarterTurns = quarterTurns
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sha256, path, page
+        case quarterTurns = "quarter_turns"
     }
 }
 
@@ -106,7 +114,8 @@ extension PrecinctSide {
         }
         let failed = record.relations.filter { $0.holds == false }.map(\.expression)
         self.init(precinct: rule.normalize(raw), rawPrecinct: raw, status: record.status, failedRelations: failed,
-                  image: image ?? ImageReference(sha256: record.source.sha256, path: record.source.path, page: record.source.page),
+                  image: image ?? ImageReference(sha256: record.source.sha256, path: record.source.path, page: record.source.page,
+                                                                quarterTurns: record.registration?.quarterTurns),
                   row: nil, fields: fields, keyOrder: order)
     }
 }
