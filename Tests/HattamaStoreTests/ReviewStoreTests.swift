@@ -233,23 +233,30 @@ final class ReviewStoreTests: XCTestCase {
         let fixture = try ReviewFixture()
         for _ in 0..<15 { try fixture.addProtocol(accepted: [:], uncertain: ["ballots_issued", "voters_participated"]) }
         XCTAssertEqual(try fixture.review.enqueueUncertainFields(), 30)
-        let people = try fixture.volunteers(24)
+        let people = try fixture.volunteers(200)
         // Two stores on the same file, as two server processes would have: IMMEDIATE transactions serialize them.
         let stores = [fixture.review, try fixture.reopen()]
         let log = ConcurrentLog()
-        DispatchQueue.concurrentPerform(iterations: people.count) { index in
-            let person = people[index]
+        // One thread per volunteer (not a pool sized to the cores), as 200 server connections would be.
+        let done = DispatchGroup()
+        for (index, person) in people.enumerated() {
             let store = stores[index % 2]
-            do {
-                while let assignment = try store.nextAssignment(for: person.id) {
-                    log.record(lease: "\(assignment.taskID)/\(person.id)")
-                    _ = try store.submit(assignmentID: assignment.id, accountID: person.id, entry: .number(Int(assignment.taskID)))
-                    log.recordSubmission()
+            done.enter()
+            Thread.detachNewThread {
+                defer { done.leave() }
+                do {
+                    while let assignment = try store.nextAssignment(for: person.id) {
+                        log.record(lease: "\(assignment.taskID)/\(person.id)")
+                        _ = try store.submit(assignmentID: assignment.id, accountID: person.id,
+                                             entry: .number(Int(assignment.taskID)))
+                        log.recordSubmission()
+                    }
+                } catch {
+                    log.record(failure: "\(person.name): \(error)")
                 }
-            } catch {
-                log.record(failure: "\(person.name): \(error)")
             }
         }
+        XCTAssertEqual(done.wait(timeout: .now() + 120), .success)
         let (leases, submitted, failures) = log.snapshot()
         XCTAssertEqual(failures, [])
         XCTAssertEqual(leases.count, 60, "two volunteers per field, no more")
@@ -258,6 +265,10 @@ final class ReviewStoreTests: XCTestCase {
         let progress = try fixture.review.progress()
         XCTAssertEqual(progress.confirmed, 30)
         XCTAssertEqual(progress.volunteers.map(\.entries).reduce(0, +), 60, "every entry was kept")
+        let perTask = try fixture.review.store.pool.read { db in
+            try Int.fetchAll(db, sql: "SELECT COUNT(*) FROM review_assignments GROUP BY task_id")
+        }
+        XCTAssertEqual(perTask, Array(repeating: 2, count: 30), "no field was leased more often than it needed")
         XCTAssertTrue(try fixture.review.store.verifyAudit().isIntact)
     }
 
