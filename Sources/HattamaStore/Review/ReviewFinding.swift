@@ -8,6 +8,7 @@ public struct ReviewFinding: Sendable, Equatable, Codable {
     public var recordID: Int64
     public var relationID: String
     public var expression: String
+    /// The two sides of the relation with the accepted and confirmed values.
     public var left: Int
     public var right: Int
     /// The task whose confirmation made the relation fail.

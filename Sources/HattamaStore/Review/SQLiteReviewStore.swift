@@ -8,10 +8,14 @@ import HattamaCore
 public final class SQLiteReviewStore: ReviewStore {
     /// The protocol store this queue reviews (same database file).
     public let store: SQLiteProtocolStore
+    /// What happens when two volunteers disagree.
     public let policy: ConflictPolicy
+    /// How long a lease lasts before its field returns to the queue, in seconds.
     public let leaseDuration: TimeInterval
+    /// The clock for leases, sessions and timestamps (injected so tests expire leases without sleeping).
     let now: @Sendable () -> Date
 
+    /// The database file.
     public var path: String { store.path }
 
     /// Opens (creating and migrating when needed) the review tables of the database at `path`.
