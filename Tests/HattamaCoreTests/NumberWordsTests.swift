@@ -107,6 +107,11 @@ final class NumberWordsTests: XCTestCase {
         XCTAssertEqual(value(russian, "двад цать пять"), 25)
         XCTAssertEqual(russian.parse("двад цать пять").reading?.corrections, 1)
         XCTAssertEqual(value(spanish, "cuatro cientos"), 400)
+        // Tesseract on italic handwriting often drops every space.
+        XCTAssertEqual(russian.parse("дветысячистовосемь").reading?.value, 2108)
+        XCTAssertEqual(russian.parse("дветысячистовосемь").reading?.corrections, 0)
+        XCTAssertEqual(value(russian, "четырестапятьдесятдва"), 452)
+        XCTAssertEqual(value(spanish, "cuatrocientosveintiuno"), 421)
     }
 
     func testALetterThatMatchesNoWordIsNotSkipped() {

@@ -45,48 +45,35 @@ public struct NumberWordsParser: Sendable {
     }
 
     /// Every number the text can spell in `language` within the budget, the cheapest reading of each.
+    ///
+    /// The text's letters are cut into vocabulary words anywhere: OCR of handwriting and italics often
+    /// drops the spaces ("дветысячистовосемь"), which costs nothing; a word that spans a space OCR put
+    /// inside it ("двад цать") costs one correction per space.
     func candidates(_ text: String, language: NumberLanguage) -> [NumberWordsReading] {
         let tokens = NumberWordsText.tokens(text, for: language)
-        guard !tokens.isEmpty, tokens.count <= 24 else { return [] }
+        var letters: [Unicode.Scalar] = []
+        var spaceBefore = Set<Int>()
+        for token in tokens {
+            if !letters.isEmpty { spaceBefore.insert(letters.count) }
+            letters += token
+        }
+        guard !letters.isEmpty, letters.count <= 200 else { return [] }
         let matcher = WordMatcher(vocabulary: NumberWordsVocabulary.words(for: language))
-        var beams = [[Hypothesis]](repeating: [], count: tokens.count + 1)
+        var beams = [[Hypothesis]](repeating: [], count: letters.count + 1)
         beams[0] = [Hypothesis(cost: 0, words: [])]
-        for position in tokens.indices {
-            let current = Self.pruned(beams[position], width: beamWidth)
+        for start in letters.indices {
+            let current = Self.pruned(beams[start], width: beamWidth)
             guard !current.isEmpty else { continue }
-            let token = tokens[position]
-            var extensions: [(next: Int, cost: Int, words: [NumberWord])] = []
-            for match in matcher.matches(token) {
-                extensions.append((position + 1, match.distance, [match.word]))
-            }
-            // Two OCR words that are one number word ("двад цать"): one correction for the break.
-            if position + 1 < tokens.count {
-                for match in matcher.matches(token + tokens[position + 1]) {
-                    extensions.append((position + 2, match.distance + 1, [match.word]))
-                }
-            }
-            // One OCR word that is two number words ("стодвадцать"): one correction for the missing break.
-            if token.count >= 4 {
-                for cut in 2...(token.count - 2) {
-                    let head = matcher.matches(Array(token[..<cut]))
-                    guard !head.isEmpty else { continue }
-                    for tail in matcher.matches(Array(token[cut...])) {
-                        for first in head {
-                            extensions.append((position + 1, first.distance + tail.distance + 1, [first.word, tail.word]))
-                        }
-                    }
-                }
-            }
-            // A word that matches nothing is not skipped: a stray letter may be what is left of a short
-            // number word ("о" of "он"), and skipping it would silently read another number.
-            for hypothesis in current {
-                for step in extensions {
-                    beams[step.next].append(Hypothesis(cost: hypothesis.cost + step.cost, words: hypothesis.words + step.words))
+            for match in matcher.matches(in: letters, from: start) {
+                let spacesInside = spaceBefore.filter { $0 > start && $0 < match.end }.count
+                for hypothesis in current {
+                    beams[match.end].append(Hypothesis(cost: hypothesis.cost + match.distance + spacesInside,
+                                                       words: hypothesis.words + [match.word]))
                 }
             }
         }
         var cheapest: [Int: NumberWordsReading] = [:]
-        for hypothesis in Self.pruned(beams[tokens.count], width: beamWidth * 4) {
+        for hypothesis in Self.pruned(beams[letters.count], width: beamWidth * 4) {
             guard let value = NumberWordsGrammar.value(of: hypothesis.words.map(\.role)) else { continue }
             if let known = cheapest[value], known.corrections <= hypothesis.cost { continue }
             cheapest[value] = NumberWordsReading(value: value, corrections: hypothesis.cost,
@@ -114,27 +101,48 @@ private struct Hypothesis {
     var words: [NumberWord]
 }
 
-/// Matches OCR words to a vocabulary by edit distance, remembering what it has matched.
-private final class WordMatcher {
+/// Matches stretches of letters to a vocabulary by edit distance.
+private struct WordMatcher {
     let vocabulary: [NumberWord]
-    private var cache: [[Unicode.Scalar]: [(word: NumberWord, distance: Int)]] = [:]
 
     init(vocabulary: [NumberWord]) {
         self.vocabulary = vocabulary
     }
 
-    /// Vocabulary words within their correction budget of `token`, nearest first.
-    func matches(_ token: [Unicode.Scalar]) -> [(word: NumberWord, distance: Int)] {
-        if let known = cache[token] { return known }
-        var found: [(word: NumberWord, distance: Int)] = []
+    /// Every vocabulary word that `letters[start..<end]` matches within the word's correction budget, for
+    /// every `end`: one edit-distance table per word gives the distances of all stretches from `start` at once.
+    func matches(in letters: [Unicode.Scalar], from start: Int) -> [(end: Int, word: NumberWord, distance: Int)] {
+        var found: [(end: Int, word: NumberWord, distance: Int)] = []
+        let available = letters.count - start
         for word in vocabulary {
-            let budget = NumberWordsParser.correctionBudget(forLength: word.letters.count)
-            if let distance = EditDistance.between(token, word.letters, limit: budget) {
-                found.append((word, distance))
+            let target = word.letters
+            let budget = NumberWordsParser.correctionBudget(forLength: target.count)
+            let longest = min(available, target.count + budget)
+            guard longest >= max(1, target.count - budget) else { continue }
+            // Row r: distances between the first r letters from `start` and each prefix of the word.
+            var before = [Int](repeating: 0, count: target.count + 1)
+            var previous = Array(0...target.count)
+            var current = [Int](repeating: 0, count: target.count + 1)
+            for r in 1...longest {
+                let letter = letters[start + r - 1]
+                current[0] = r
+                var rowMinimum = r
+                for c in 1...target.count {
+                    var best = min(previous[c] + 1, current[c - 1] + 1,
+                                   previous[c - 1] + (letter == target[c - 1] ? 0 : 1))
+                    if r > 1, c > 1, letter == target[c - 2], letters[start + r - 2] == target[c - 1] {
+                        best = min(best, before[c - 2] + 1)
+                    }
+                    current[c] = best
+                    rowMinimum = min(rowMinimum, best)
+                }
+                if current[target.count] <= budget {
+                    found.append((start + r, word, current[target.count]))
+                }
+                if rowMinimum > budget { break }
+                (before, previous, current) = (previous, current, before)
             }
         }
-        found.sort { $0.distance < $1.distance }
-        cache[token] = found
         return found
     }
 }
