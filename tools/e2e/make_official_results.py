@@ -8,7 +8,9 @@ Reads the truth files of a corpus made with `tools/corpus/generate.py --unique-p
                          extra column the mapping ignores;
   OUT/mapping.yaml       which header is which field key;
   OUT/alterations.json   what was changed: votes added to one candidate, two candidates swapped, precincts left
-                         out (a protocol with no official row) and rows with no protocol.
+                         out (a protocol with no official row) and rows with no protocol; with --records (the
+                         store's `hattama export --format jsonl`), also votes added on fields the digitizer left
+                         uncertain, which the comparison must call not yet decidable.
 Alterations are made only on protocols that are consistent as written (an inconsistent form is a form defect
 whatever the official file says). Deterministic from --seed.
 """
@@ -68,6 +70,8 @@ def main(argv=None):
     ap.add_argument("--swapped", type=int, default=8, help="precincts with two candidates' votes swapped")
     ap.add_argument("--missing", type=int, default=3, help="precincts left out of the official file")
     ap.add_argument("--extra", type=int, default=2, help="official rows for precincts with no protocol")
+    ap.add_argument("--records", help="the store's records (hattama export --format jsonl), to alter uncertain fields")
+    ap.add_argument("--on-uncertain", type=int, default=3, help="with --records: precincts with an uncertain field altered")
     a = ap.parse_args(argv)
 
     truths = load_truths(Path(a.truth))
@@ -119,6 +123,24 @@ def main(argv=None):
         published[pid] = {k: rng.randint(0, 400) for k in keys}
         alterations["extra"].append(str(pid))
 
+    if a.records:
+        chosen = {int(t["precinct"]) for t in added + swapped + missing}
+        written = {int(t["precinct"]): t for t in consistent}
+        uncertain = []
+        for line in Path(a.records).read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            pid = int(record["precinct"]) if (record.get("precinct") or "").isdigit() else None
+            if pid is None or pid in chosen or pid not in written or record.get("status") == "inconsistent":
+                continue
+            fields = [k for k in keys if record.get(f"{k}.status") == "uncertain"]
+            if fields:
+                uncertain.append((pid, fields))
+        for pid, fields in rng.sample(sorted(uncertain), min(a.on_uncertain, len(uncertain))):
+            key = fields[0]
+            published[pid][key] = written[pid]["values"][key] + rng.randint(1, 300)
+            alterations["fields"].append({"precinct": str(pid), "key": key, "kind": "added_votes_on_uncertain_field",
+                                          "protocol": written[pid]["values"][key], "official": published[pid][key]})
+
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     lines = [";".join([PRECINCT_HEADER] + [headers[k] for k in keys] + [NOTE_HEADER])]
@@ -132,7 +154,8 @@ def main(argv=None):
     (out / "mapping.yaml").write_text(yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False), encoding="utf-8")
     (out / "alterations.json").write_text(json.dumps(alterations, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"official: {len(published)} rows for {len(truths)} protocols; altered {len(added)} precincts by added votes, "
-          f"{len(swapped)} by swapped candidates ({len(alterations['fields'])} fields), left out {len(missing)}, "
+          f"{len(swapped)} by swapped candidates, {len(alterations['fields']) - 2 * len(swapped) - len(added)} on uncertain "
+          f"fields ({len(alterations['fields'])} fields), left out {len(missing)}, "
           f"added {a.extra} with no protocol -> {out}", file=sys.stderr)
 
 

@@ -54,14 +54,16 @@ if [ -z "${HATTAMA:-}" ]; then
 fi
 
 DB="$WORK/store.sqlite"
-rm -rf "$DB" "$DB-wal" "$DB-shm" "$DB.images" "$WORK/report" "$WORK/official"
+rm -rf "$DB" "$DB-wal" "$DB-shm" "$DB.images" "$WORK/report" "$WORK/official" "$WORK/records.jsonl"
 step "hattama batch"
 status=0
 time "$HATTAMA" batch "$IMAGES" --db "$DB" --jobs "$JOBS" || status=$?
 [ "$status" -eq 0 ] || [ "$status" -eq 3 ] || { echo "batch failed with exit $status" >&2; exit "$status"; }
 
 step "official results with known alterations"
-"$PY" tools/e2e/make_official_results.py --truth "$IMAGES" --out "$WORK/official" --seed "$ALTER_SEED"
+"$HATTAMA" export --db "$DB" --format jsonl > "$WORK/records.jsonl"
+"$PY" tools/e2e/make_official_results.py --truth "$IMAGES" --out "$WORK/official" --seed "$ALTER_SEED" \
+  --records "$WORK/records.jsonl"
 
 step "hattama official import"
 "$HATTAMA" official import "$WORK/official/official.csv" --db "$DB" --election "$ELECTION" \
