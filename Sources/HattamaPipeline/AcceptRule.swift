@@ -16,14 +16,23 @@ public struct AcceptRule: Sendable {
     /// protocol's arithmetic then confirms it (see `ConsistencyChecker.needsRelationSupport`).
     public var classifierAloneFloor: Double
 
-    public init(tesseractFloor: Double, classifierFloor: Double, classifierAloneFloor: Double) {
+    /// Most letter corrections the words parser may have needed for the "in words" cell to count as a second
+    /// reader beside a strong classifier reading (see `combine(_:words:evidence:inkedMarks:kind:)`).
+    public var wordsMaxCorrections: Int
+
+    public init(tesseractFloor: Double, classifierFloor: Double, classifierAloneFloor: Double,
+                wordsMaxCorrections: Int = 2) {
         self.tesseractFloor = tesseractFloor
         self.classifierFloor = classifierFloor
         self.classifierAloneFloor = classifierAloneFloor
+        self.wordsMaxCorrections = wordsMaxCorrections
     }
 
     /// Floors chosen on the validation corpora (docs/accuracy.md).
     public static let `default` = AcceptRule(tesseractFloor: 0.80, classifierFloor: 0.90, classifierAloneFloor: 0.99)
+
+    /// Reason of a field whose "in words" cell spells another number than its digits were read as.
+    public static let wordsDisagree = "words_disagree"
 
     func decide(field: FieldSpec, evidence: [FieldEvidence], inkedMarks: Int, box: ImageBox) -> FieldRecord {
         let readings = evidence.map { $0.asReading(kind: field.kind) }
@@ -51,8 +60,7 @@ public struct AcceptRule: Sendable {
         // Handwriting: Tesseract rarely reads it, so a strong classifier reading may stand alone, but only
         // as a candidate that the protocol's arithmetic must confirm before it is accepted.
         if !reasons.isEmpty, let classifier, let value = classifier.value(kind: field.kind),
-           classifier.unreadableMarks == 0, classifier.markCount == inkedMarks,
-           classifier.confidence >= classifierAloneFloor {
+           isStrongAlone(classifier, inkedMarks: inkedMarks) {
             return FieldRecord(key: field.key, line: field.line, kind: field.kind, value: value, status: .uncertain,
                                confidence: classifier.confidence, reasons: [ConsistencyChecker.needsRelationSupport],
                                box: box, readings: readings,
@@ -73,6 +81,54 @@ public struct AcceptRule: Sendable {
                            status: reasons.isEmpty ? .accepted : .uncertain, confidence: confidence,
                            reasons: reasons, box: box, readings: readings,
                            alternatives: Self.alternatives(evidence, chosen: value, kind: field.kind))
+    }
+
+    /// Whether the classifier's reading is strong enough to stand beside one other independent reader: every
+    /// digit at least `classifierAloneFloor`, every mark classified, as many marks as inked cells.
+    func isStrongAlone(_ classifier: FieldEvidence, inkedMarks: Int) -> Bool {
+        !classifier.digits.isEmpty && classifier.unreadableMarks == 0
+            && classifier.markCount == inkedMarks && classifier.confidence >= classifierAloneFloor
+    }
+
+    /// Whether reading the field's "in words" cell could get it accepted: only beside a strong classifier
+    /// reading, so words are read only where they can decide something.
+    func wordsCouldDecide(_ evidence: [FieldEvidence], inkedMarks: Int) -> Bool {
+        guard let classifier = evidence.first(where: { $0.reader == "digit_classifier" }) else { return false }
+        return isStrongAlone(classifier, inkedMarks: inkedMarks)
+    }
+
+    /// The digits' decision `record` with the "in words" reading added.
+    ///
+    /// A field not accepted on its digits is accepted on two independent readers when the classifier's
+    /// reading is strong (`isStrongAlone`), the words spell the same number with at most
+    /// `wordsMaxCorrections` corrections, and Tesseract does not confidently read another number. Words that
+    /// spell another number add `words_disagree` (which also keeps a `needs_relation_support` field from being
+    /// confirmed by the arithmetic). Words that spell nothing are recorded and change nothing.
+    func combine(_ record: FieldRecord, words: FieldEvidence, evidence: [FieldEvidence], inkedMarks: Int,
+                 kind: FieldKind) -> FieldRecord {
+        guard record.status != .accepted else { return record }
+        var combined = record
+        combined.readings.append(words.asReading(kind: kind))
+        guard let wordsValue = words.value(kind: kind) else { return combined }
+        if let value = record.value, value != wordsValue {
+            combined.reasons.append(Self.wordsDisagree)
+            if !combined.alternatives.contains(where: { $0.value == wordsValue }) {
+                combined.alternatives.append(Alternative(value: wordsValue, confidence: words.confidence))
+            }
+            return combined
+        }
+        guard let classifier = evidence.first(where: { $0.reader == "digit_classifier" }),
+              isStrongAlone(classifier, inkedMarks: inkedMarks), classifier.value(kind: kind) == wordsValue,
+              let corrections = words.wordsCorrections, corrections <= wordsMaxCorrections else { return combined }
+        if let tesseract = evidence.first(where: { $0.reader == "tesseract" }), let read = tesseract.value(kind: kind),
+           read != wordsValue, tesseract.confidence >= tesseractFloor, tesseract.digits.count == inkedMarks {
+            return combined
+        }
+        combined.value = wordsValue
+        combined.status = .accepted
+        combined.reasons = []
+        combined.confidence = 1 - (1 - classifier.confidence) * (1 - words.confidence)
+        return combined
     }
 
     /// Other values the readers found plausible: the other readers' numbers, then single-digit swaps.

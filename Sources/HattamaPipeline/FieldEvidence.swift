@@ -16,6 +16,14 @@ struct FieldEvidence: Sendable {
     var markCount: Int? = nil
     /// Per digit, the reader's second choice and its confidence, when it has one.
     var runnersUp: [(digit: Int, confidence: Double)?]
+    /// What the words parser made of the text (words reader only).
+    var wordsOutcome: NumberWordsOutcome? = nil
+
+    /// Name of the reader of a field's "in words" cell.
+    static let wordsReader = "words"
+
+    /// Letter corrections the words parser needed for its number (nil for other readers or no number).
+    var wordsCorrections: Int? { wordsOutcome?.reading?.corrections }
 
     /// The number the digits make, or nil when there are none.
     var number: Int? {

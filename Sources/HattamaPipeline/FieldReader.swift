@@ -7,6 +7,8 @@ import HattamaOCR
 final class FieldReader {
     let engine: TesseractEngine
     let classifier: DigitClassifier?
+    /// Reads "in words" cells when the digits alone cannot be accepted.
+    let wordsReader = WordsReader()
 
     /// Height in pixels that a value cell is resampled to before reading.
     static let cellHeight = 56.0
@@ -16,7 +18,9 @@ final class FieldReader {
         self.classifier = classifier
     }
 
-    func read(_ field: FieldSpec, on page: GrayImage, homography: Homography, rule: AcceptRule) -> FieldRecord {
+    /// Reads `field`; `wordsLanguages` are the languages of its "in words" cell, if it has one.
+    func read(_ field: FieldSpec, on page: GrayImage, homography: Homography, rule: AcceptRule,
+              wordsLanguages: [NumberLanguage] = []) -> FieldRecord {
         let rect = field.valueRect
         let box = homography.boundingBox(of: rect)
         var evidence: [FieldEvidence] = []
@@ -48,7 +52,13 @@ final class FieldReader {
                 }
             }
         }
-        return rule.decide(field: field, evidence: evidence, inkedMarks: inkedMarks, box: box)
+        let record = rule.decide(field: field, evidence: evidence, inkedMarks: inkedMarks, box: box)
+        // The words cell costs a Tesseract run with a language model: read it only where it can decide.
+        guard record.status != .accepted, field.kind == .count, let wordsRect = field.words,
+              rule.wordsCouldDecide(evidence, inkedMarks: inkedMarks),
+              let words = wordsReader.read(wordsRect, on: page, homography: homography, languages: wordsLanguages)
+        else { return record }
+        return rule.combine(record, words: words, evidence: evidence, inkedMarks: inkedMarks, kind: field.kind)
     }
 
     private func readWithTesseract(_ strip: GrayImage) -> FieldEvidence {

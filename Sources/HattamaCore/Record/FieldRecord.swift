@@ -41,10 +41,12 @@ public struct FieldRecord: Sendable, Equatable, Codable {
         return nil
     }
 
-    /// Whether two or more readers produced the field's value and all of them the same one.
+    /// Whether two or more readers produced the field's value and all of them the same one. An "in words"
+    /// cell that spelled no number is no evidence either way and does not count.
     public var readersAgree: Bool {
-        let values = readings.compactMap(\.value)
-        return values.count >= 2 && values.count == readings.count && values.allSatisfy { $0 == value }
+        let counted = readings.filter { $0.reader != "words" || $0.value != nil }
+        let values = counted.compactMap(\.value)
+        return values.count >= 2 && values.count == counted.count && values.allSatisfy { $0 == value }
     }
 
     /// Whether the value may be used without a person checking it.

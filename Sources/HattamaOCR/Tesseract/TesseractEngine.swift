@@ -62,10 +62,11 @@ public final class TesseractEngine {
         return recognize(rect: nil, pageSegMode: pageSegMode, whitelist: whitelist)
     }
 
-    /// Reads all text in an image (full page by default), e.g. to find printed anchor phrases.
-    public func readText(_ image: GrayImage, pageSegMode: PageSegMode = .auto) -> TextReading {
+    /// Reads all text in an image (full page by default), e.g. to find printed anchor phrases; a non-empty
+    /// `whitelist` limits the characters Tesseract may output (say, the letters of number words).
+    public func readText(_ image: GrayImage, pageSegMode: PageSegMode = .auto, whitelist: String = "") -> TextReading {
         guard setPage(image) else { return .empty }
-        return recognize(rect: nil, pageSegMode: pageSegMode, whitelist: "")
+        return recognize(rect: nil, pageSegMode: pageSegMode, whitelist: whitelist)
     }
 
     // MARK: Reading rectangles of one page
