@@ -20,7 +20,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--report", required=True, help="report.json written by hattama verify --report")
     ap.add_argument("--alterations", required=True, help="alterations.json written by make_official_results.py")
-    ap.add_argument("--truth", help="corpus folder (*.truth.json): check each discrepancy's protocol value")
+    ap.add_argument("--truth", nargs="+", help="corpus folders (*.truth.json): check each discrepancy's protocol value")
     ap.add_argument("--verbose", action="store_true", help="list every finding that is not a plain match")
     a = ap.parse_args(argv)
 
@@ -28,7 +28,7 @@ def main(argv=None):
     alt = json.loads(Path(a.alterations).read_text(encoding="utf-8"))
     truth = {}
     if a.truth:
-        for p in Path(a.truth).rglob("*.truth.json"):
+        for p in (p for folder in a.truth for p in Path(folder).rglob("*.truth.json")):
             t = json.loads(p.read_text(encoding="utf-8"))
             truth[str(int(t["precinct"]))] = t["values"]
 

@@ -29,8 +29,9 @@ PRECINCT_HEADER = "Номер УИК"
 NOTE_HEADER = "Примечание"
 
 
-def load_truths(folder: Path) -> list[dict]:
-    truths = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.rglob("*.truth.json"))]
+def load_truths(folders: list[Path]) -> list[dict]:
+    truths = [json.loads(p.read_text(encoding="utf-8")) for folder in folders for p in sorted(folder.rglob("*.truth.json"))]
+    folder = ", ".join(map(str, folders))
     if not truths:
         raise SystemExit(f"{folder}: no *.truth.json files; generate the corpus first")
     elections = {t["election"] for t in truths}
@@ -63,7 +64,7 @@ def grouped(n: int) -> str:
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--truth", required=True, help="folder of the generated corpus (*.truth.json)")
+    ap.add_argument("--truth", required=True, nargs="+", help="folders of the generated corpus (*.truth.json)")
     ap.add_argument("--out", required=True, help="folder for official.csv, mapping.yaml, alterations.json")
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--added", type=int, default=12, help="precincts with votes added to one candidate")
@@ -74,7 +75,7 @@ def main(argv=None):
     ap.add_argument("--on-uncertain", type=int, default=3, help="with --records: precincts with an uncertain field altered")
     a = ap.parse_args(argv)
 
-    truths = load_truths(Path(a.truth))
+    truths = load_truths([Path(t) for t in a.truth])
     headers = headers_for(truths[0])
     keys = [k for k in truths[0]["values"] if k != "precinct_id" and k in headers]
     candidates = [k for k in keys if k.startswith("votes.")]

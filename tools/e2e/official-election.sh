@@ -41,10 +41,10 @@ generate() {  # folder count start [--handwritten]: reuse the folder when it hol
     --seed "$SEED" --unique-precincts --jobs "$JOBS" --quiet --no-manifest "$@"
 }
 generate "$IMAGES/printed" "$COUNT" 0
+FOLDERS=("$IMAGES/printed")
 if [ "$HANDWRITTEN" -gt 0 ]; then
   generate "$IMAGES/handwritten" "$HANDWRITTEN" "$COUNT" --handwritten
-else
-  rm -rf "$IMAGES/handwritten"
+  FOLDERS+=("$IMAGES/handwritten")
 fi
 
 if [ -z "${HATTAMA:-}" ]; then
@@ -57,12 +57,12 @@ DB="$WORK/store.sqlite"
 rm -rf "$DB" "$DB-wal" "$DB-shm" "$DB.images" "$WORK/report" "$WORK/official" "$WORK/records.jsonl"
 step "hattama batch"
 status=0
-time "$HATTAMA" batch "$IMAGES" --db "$DB" --jobs "$JOBS" || status=$?
+time "$HATTAMA" batch "${FOLDERS[@]}" --db "$DB" --jobs "$JOBS" || status=$?
 [ "$status" -eq 0 ] || [ "$status" -eq 3 ] || { echo "batch failed with exit $status" >&2; exit "$status"; }
 
 step "official results with known alterations"
 "$HATTAMA" export --db "$DB" --format jsonl > "$WORK/records.jsonl"
-"$PY" tools/e2e/make_official_results.py --truth "$IMAGES" --out "$WORK/official" --seed "$ALTER_SEED" \
+"$PY" tools/e2e/make_official_results.py --truth "${FOLDERS[@]}" --out "$WORK/official" --seed "$ALTER_SEED" \
   --records "$WORK/records.jsonl"
 
 step "hattama official import"
@@ -74,4 +74,4 @@ step "hattama verify --report"
 
 step "check the report against the alterations"
 "$PY" tools/e2e/check_official_report.py --report "$WORK/report/report.json" \
-  --alterations "$WORK/official/alterations.json" --truth "$IMAGES" ${VERBOSE:+--verbose}
+  --alterations "$WORK/official/alterations.json" --truth "${FOLDERS[@]}" ${VERBOSE:+--verbose}
