@@ -2,11 +2,13 @@
 ///
 /// A number is `[group] thousand [group]` or one group, where a group under 1000 is
 /// `[hundreds] [and] [teen | tens-and-unit | tens [and] [unit] | unit]`, and hundreds are one word ("сто",
-/// "doscientos") or `[unit] hundred` ("four hundred", "екі жүз"). Zero stands alone.
+/// "doscientos") or `[unit] hundred` ("four hundred", "екі жүз"). Zero stands alone, or digit words spell
+/// the number digit by digit ("cero tres seis").
 enum NumberWordsGrammar {
     static func value(of roles: [NumberWordRole]) -> Int? {
         guard !roles.isEmpty else { return nil }
         if roles == [.zero] { return 0 }
+        if let digits = digitByDigit(roles) { return digits }
         guard !roles.contains(.zero) else { return nil }
         let thousands = roles.indices.filter { roles[$0] == .thousandMultiplier }
         guard thousands.count <= 1 else { return nil }
@@ -19,6 +21,21 @@ enum NumberWordsGrammar {
         let rest = right.isEmpty ? 0 : group(right)
         guard let multiplier, let rest, multiplier >= 1 else { return nil }
         return multiplier * 1000 + rest
+    }
+
+    /// Two or more digit words spelling the number digit by digit, as on forms with one box per digit
+    /// ("cero cero uno" for 001, seen on the Honduras actas); nil for anything else.
+    private static func digitByDigit(_ roles: [NumberWordRole]) -> Int? {
+        guard roles.count >= 2, roles.count <= 6 else { return nil }
+        var value = 0
+        for role in roles {
+            switch role {
+            case .zero: value *= 10
+            case .unit(let digit): value = value * 10 + digit
+            default: return nil
+            }
+        }
+        return value
     }
 
     /// A number from 1 to 999, or nil.
