@@ -11,12 +11,13 @@ struct ReviewCommand: ParsableCommand {
         abstract: "Run the volunteer review web app over a database, and manage its accounts.",
         subcommands: [Serve.self, Invite.self, AddCoordinator.self])
 
-    static func openStore(_ db: String, policy: ConflictPolicy = .thirdVolunteer) throws -> SQLiteReviewStore {
+    static func openStore(_ db: String, policy: ConflictPolicy = .thirdVolunteer,
+                          agreement: AgreementRule = .backed) throws -> SQLiteReviewStore {
         guard FileManager.default.fileExists(atPath: db) else {
             throw ValidationError("no database at \(db); fill one first with `hattama batch ... --db \(db)`")
         }
         do {
-            return try SQLiteReviewStore(path: db, policy: policy)
+            return try SQLiteReviewStore(path: db, policy: policy, agreement: agreement)
         } catch {
             throw ValidationError("cannot open \(db): \(error)")
         }
@@ -35,12 +36,17 @@ struct ReviewCommand: ParsableCommand {
         var port = 8080
         @Option(help: "When two volunteers disagree: third-volunteer (a third enters blind) or coordinator.")
         var policy = "third-volunteer"
+        @Option(help: "What two agreeing volunteers need: backed (a machine reader or the arithmetic gives the same value, else a third volunteer must) or two-volunteers.")
+        var agreement = "backed"
         @Option(help: "Templates folder for field labels (default: seeds/ of the project).")
         var seeds: String?
         @Flag(help: "Mark the session cookie Secure (required when served over HTTPS).")
         var secureCookies = false
 
         func validate() throws {
+            guard AgreementRule(rawValue: agreement) != nil else {
+                throw ValidationError("--agreement must be backed or two-volunteers, not \(agreement)")
+            }
             guard ConflictPolicy(rawValue: policy) != nil else {
                 throw ValidationError("--policy must be third-volunteer or coordinator, not \(policy)")
             }
@@ -48,7 +54,8 @@ struct ReviewCommand: ParsableCommand {
         }
 
         func run() async throws {
-            let store = try ReviewCommand.openStore(db, policy: ConflictPolicy(rawValue: policy) ?? .thirdVolunteer)
+            let store = try ReviewCommand.openStore(db, policy: ConflictPolicy(rawValue: policy) ?? .thirdVolunteer,
+                                                    agreement: AgreementRule(rawValue: agreement) ?? .backed)
             let queued: Int
             do {
                 queued = try store.enqueueUncertainFields()

@@ -53,7 +53,7 @@ final class ReviewFixture: @unchecked Sendable {
         let record = Self.record(path: image.path, sha256: sha256, uncertainKeys: Set(uncertainKeys))
         _ = try protocolStore.save(ImageSubmission(sha256: sha256, path: image.path, byteSize: data.count, records: [record]))
         let clock = self.clock
-        store = try SQLiteReviewStore(store: protocolStore, policy: policy, leaseDuration: 300, now: { clock.now() })
+        store = try SQLiteReviewStore(store: protocolStore, policy: policy, agreement: .twoVolunteers, leaseDuration: 300, now: { clock.now() })
         try store.enqueueUncertainFields()
         for (name, role) in [("coord", ReviewRole.coordinator), ("alice", .volunteer), ("bob", .volunteer), ("carol", .volunteer)] {
             _ = try store.createAccount(name: name, passwordHash: ReviewPasswords.hash(testPassword, cost: 4), role: role, language: .kk)

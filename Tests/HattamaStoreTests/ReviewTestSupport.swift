@@ -32,7 +32,7 @@ final class ReviewFixture {
     init(policy: ConflictPolicy = .thirdVolunteer, leaseDuration: TimeInterval = 300) throws {
         temp = try TemporaryStore()
         let clock = self.clock
-        review = try SQLiteReviewStore(path: temp.databasePath, policy: policy, leaseDuration: leaseDuration,
+        review = try SQLiteReviewStore(path: temp.databasePath, policy: policy, agreement: .twoVolunteers, leaseDuration: leaseDuration,
                                        now: { clock.now() })
         coordinator = try review.createAccount(name: "coordinator", passwordHash: "$2b$hash", role: .coordinator, language: .ru)
     }
@@ -40,7 +40,7 @@ final class ReviewFixture {
     /// Another store on the same file, as a second process or server would open it.
     func reopen(policy: ConflictPolicy = .thirdVolunteer) throws -> SQLiteReviewStore {
         let clock = self.clock
-        return try SQLiteReviewStore(path: temp.databasePath, policy: policy, now: { clock.now() })
+        return try SQLiteReviewStore(path: temp.databasePath, policy: policy, agreement: .twoVolunteers, now: { clock.now() })
     }
 
     func volunteer(_ name: String) throws -> ReviewAccount {

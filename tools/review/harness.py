@@ -36,11 +36,12 @@ def prepare_database(binary, images, db, jobs=2):
 
 
 @contextlib.contextmanager
-def review_server(binary, db, policy="third-volunteer", log_path=None):
+def review_server(binary, db, policy="third-volunteer", agreement="backed", log_path=None):
     """Serves `db` on a free port; yields the base URL."""
     port = free_port()
     log = open(log_path or os.devnull, "w")
-    server = subprocess.Popen([binary, "review", "serve", "--db", db, "--port", str(port), "--policy", policy],
+    server = subprocess.Popen([binary, "review", "serve", "--db", db, "--port", str(port), "--policy", policy,
+                               "--agreement", agreement],
                               stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -71,6 +71,15 @@ public enum InterfaceLanguage: String, Sendable, Codable, CaseIterable {
     case kk, ru, en
 }
 
+/// What two volunteers who entered the same value need before it is confirmed.
+public enum AgreementRule: String, Sendable, Codable, CaseIterable {
+    /// A machine reader read that value, or the form's arithmetic implies it; otherwise a third volunteer
+    /// must enter it too (two identical typos are not rare on one-digit fields). The default.
+    case backed
+    /// Two volunteers suffice (faster; use when the machine's readings are known to be useless).
+    case twoVolunteers = "two-volunteers"
+}
+
 /// What a third reader does when two volunteers disagree.
 public enum ConflictPolicy: String, Sendable, Codable {
     /// A third volunteer enters the field blind; a value two of the three entered is confirmed, otherwise a

@@ -160,9 +160,8 @@ extension SQLiteReviewStore {
         var decidedBy: String?
     }
 
-    /// Judges an undecided task from its counted volunteer entries and stores its new state: two that agree
-    /// confirm it; two that differ call a third volunteer (or, by policy, a coordinator); of three or more, a
-    /// value entered twice wins, otherwise a coordinator decides.
+    /// Judges an undecided task from its counted volunteer entries and the machine's readings by
+    /// `ReviewVerdict`, and stores its new state (confirmed, open with more entries needed, or conflict).
     func judge(_ db: Database, taskID: Int64, at: String) throws -> Judgement {
         guard let task = try Row.fetchOne(db, sql: "SELECT * FROM review_tasks WHERE id = ?", arguments: [taskID]) else {
             throw ReviewError.unknownTask(taskID)
@@ -174,35 +173,35 @@ extension SQLiteReviewStore {
         let values = try Row.fetchAll(db, sql: """
             SELECT value_kind, value_number FROM review_entries WHERE task_id = ? AND counts = 1 AND is_decision = 0 ORDER BY id
             """, arguments: [taskID]).map { LoggedValue(kind: $0["value_kind"], number: $0["value_number"]) }
-        func setState(_ state: String, needed: Int) throws {
-            try db.execute(sql: "UPDATE review_tasks SET state = ?, needed = ? WHERE id = ?", arguments: [state, needed, taskID])
-        }
-        switch values.count {
-        case 0, 1:
-            try setState("open", needed: 2)
-            return Judgement(outcome: .waiting)
-        case 2:
-            if values[0] == values[1] {
-                try Self.confirm(db, taskID: taskID, value: values[0], decidedBy: "agreement", at: at)
-                return Judgement(outcome: .confirmed, final: values[0], decidedBy: "agreement")
-            }
-            switch policy {
-            case .thirdVolunteer: try setState("open", needed: 3)
-            case .coordinator: try setState("conflict", needed: 2)
-            }
-            return Judgement(outcome: .conflict)
-        default:
-            var tally: [LoggedValue: Int] = [:]
-            for value in values { tally[value, default: 0] += 1 }
-            let best = tally.values.max() ?? 0
-            let winners = tally.filter { $0.value == best }.map(\.key)
-            if best >= 2, winners.count == 1, let winner = winners.first {
-                try Self.confirm(db, taskID: taskID, value: winner, decidedBy: "majority", at: at)
-                return Judgement(outcome: .confirmed, final: winner, decidedBy: "majority")
-            }
-            try setState("conflict", needed: values.count)
+        let backing = agreement == .backed ? try Self.machineValues(db, task: task) : []
+        let verdict = ReviewVerdict(entries: values, machineValues: backing, policy: policy,
+                                    votesWithoutBacking: agreement == .backed ? 3 : 2,
+                                    maximumEntries: agreement == .backed ? 4 : 3)
+        switch verdict.outcome {
+        case .confirmed(let value, let decidedBy):
+            try Self.confirm(db, taskID: taskID, value: value, decidedBy: decidedBy, at: at)
+            return Judgement(outcome: .confirmed, final: value, decidedBy: decidedBy)
+        case .needsEntries(let needed):
+            try db.execute(sql: "UPDATE review_tasks SET state = 'open', needed = ? WHERE id = ?", arguments: [needed, taskID])
+            return Judgement(outcome: Set(values).count <= 1 ? .waiting : .conflict)
+        case .conflict:
+            try db.execute(sql: "UPDATE review_tasks SET state = 'conflict', needed = ? WHERE id = ?",
+                           arguments: [values.count, taskID])
             return Judgement(outcome: .conflict)
         }
+    }
+
+    /// What backs a value independently of the typists: every machine reader's value for the field, and the
+    /// value the form's arithmetic implied when the page was read.
+    static func machineValues(_ db: Database, task: Row) throws -> Set<LoggedValue> {
+        guard let json = try String.fetchOne(db, sql: "SELECT record_json FROM records WHERE id = ?",
+                                             arguments: [task["record_id"] as Int64]),
+              let record = try? JSONDecoder().decode(ProtocolRecord.self, from: Data(json.utf8)),
+              let field = record.field(task["key"]) else { return [] }
+        var values: Set<LoggedValue> = []
+        for case .number(let n)? in field.readings.map(\.value) { values.insert(LoggedValue(kind: "number", number: n)) }
+        if case .number(let n)? = field.suggestion?.value { values.insert(LoggedValue(kind: "number", number: n)) }
+        return values
     }
 
     /// Makes a task final and releases any lease still out on it.

@@ -10,6 +10,8 @@ public final class SQLiteReviewStore: ReviewStore {
     public let store: SQLiteProtocolStore
     /// What happens when two volunteers disagree.
     public let policy: ConflictPolicy
+    /// What two agreeing volunteers need besides each other.
+    public let agreement: AgreementRule
     /// How long a lease lasts before its field returns to the queue, in seconds.
     public let leaseDuration: TimeInterval
     /// The clock for leases, sessions and timestamps (injected so tests expire leases without sleeping).
@@ -19,7 +21,8 @@ public final class SQLiteReviewStore: ReviewStore {
     public var path: String { store.path }
 
     /// Opens (creating and migrating when needed) the review tables of the database at `path`.
-    public convenience init(path: String, policy: ConflictPolicy = .thirdVolunteer, leaseDuration: TimeInterval = 300,
+    public convenience init(path: String, policy: ConflictPolicy = .thirdVolunteer, agreement: AgreementRule = .backed,
+                            leaseDuration: TimeInterval = 300,
                             now: @escaping @Sendable () -> Date = { Date() }) throws(ReviewError) {
         let store: SQLiteProtocolStore
         do {
@@ -27,14 +30,15 @@ public final class SQLiteReviewStore: ReviewStore {
         } catch {
             throw .store(error)
         }
-        try self.init(store: store, policy: policy, leaseDuration: leaseDuration, now: now)
+        try self.init(store: store, policy: policy, agreement: agreement, leaseDuration: leaseDuration, now: now)
     }
 
     /// The review tables of an open protocol store.
-    public init(store: SQLiteProtocolStore, policy: ConflictPolicy = .thirdVolunteer, leaseDuration: TimeInterval = 300,
-                now: @escaping @Sendable () -> Date = { Date() }) throws(ReviewError) {
+    public init(store: SQLiteProtocolStore, policy: ConflictPolicy = .thirdVolunteer, agreement: AgreementRule = .backed,
+                leaseDuration: TimeInterval = 300, now: @escaping @Sendable () -> Date = { Date() }) throws(ReviewError) {
         self.store = store
         self.policy = policy
+        self.agreement = agreement
         self.leaseDuration = leaseDuration
         self.now = now
         do {
