@@ -1,3 +1,4 @@
+import HattamaCore
 import HattamaStore
 
 /// The frame of every page: header with the account, language switch and sign-out, then the content.

@@ -119,18 +119,5 @@ public struct ComparisonHTML {
 
     func signed(_ n: Int) -> String { n > 0 ? "+\(n)" : String(n) }
 
-    func esc(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    func esc(_ s: String) -> String { HTMLText.escape(s) }
 }

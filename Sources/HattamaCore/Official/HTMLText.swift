@@ -1,6 +1,6 @@
-/// Escapes text for HTML element content and attribute values.
-enum HTMLText {
-    static func escape(_ text: String) -> String {
+/// Escapes text for HTML element content and attribute values (the comparison report and the review app).
+public enum HTMLText {
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.count)
         for character in text {
