@@ -358,6 +358,7 @@ def main():
     ap.add_argument("--images")
     ap.add_argument("--generate", type=int, default=20)
     ap.add_argument("--policy", default="third-volunteer")
+    ap.add_argument("--agreement", default="backed", help="backed or two-volunteers (see hattama review serve --help)")
     ap.add_argument("--volunteers", type=int, default=200)
     ap.add_argument("--think", default="2,4", help="seconds a volunteer looks at a field: MIN,MAX")
     ap.add_argument("--typo-rate", type=float, default=0.02)
@@ -380,7 +381,7 @@ def main():
         args.db = os.path.join(scratch, "review.sqlite")
         harness.prepare_database(args.binary, images, args.db)
         args.coordinator = ":".join(harness.COORDINATOR)
-        with harness.review_server(args.binary, args.db, policy=args.policy,
+        with harness.review_server(args.binary, args.db, policy=args.policy, agreement=args.agreement,
                                    log_path=os.path.join(scratch, "server.log")) as url:
             args.url = url
             ok = run_and_report(args)
