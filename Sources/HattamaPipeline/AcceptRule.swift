@@ -29,7 +29,7 @@ public struct AcceptRule: Sendable {
     }
 
     /// Floors chosen on the validation corpora (docs/accuracy.md).
-    public static let `default` = AcceptRule(tesseractFloor: 0.80, classifierFloor: 0.90, classifierAloneFloor: 0.99)
+    public static let `default` = AcceptRule(tesseractFloor: 0.80, classifierFloor: 0.90, classifierAloneFloor: 0.95)
 
     /// Reason of a field whose "in words" cell spells another number than its digits were read as.
     public static let wordsDisagree = "words_disagree"
