@@ -86,9 +86,12 @@ struct VerifyCommand: ParsableCommand {
                         urls: inout [String: URL]) throws -> [(ProtocolRecord, ImageReference?)] {
         var out: [(ProtocolRecord, ImageReference?)] = []
         var found: [String: URL] = [:]
+        // Fields people confirmed in the review queue count as confirmed, with who confirmed them.
+        let reviews = try store.hasReviewQueue() ? try store.reviews() : [:]
         try store.forEachRecord { stored in
             if let election, let own = stored.record.election, own != election { return }
-            out.append((stored.record, ImageReference(sha256: stored.imageSHA256, path: stored.originalPath,
+            let record = reviews[stored.id].map { stored.record.applying($0) } ?? stored.record
+            out.append((record, ImageReference(sha256: stored.imageSHA256, path: stored.originalPath,
                                                       page: stored.record.source.page,
                                                       quarterTurns: stored.record.registration?.quarterTurns)))
             found[stored.imageSHA256] = store.storedImageURL(
