@@ -35,7 +35,8 @@ extension ReviewServices {
             let assignmentID = try rowID("id", context)
             let body = try await BodyReader.json(EntryBody.self, of: request, limit: self.configuration.maxBodyBytes)
             let held = try self.heldAssignment(assignmentID, by: user)
-            switch self.parser.parse(json: body, upperBound: held?.field.upperBound) {
+            let bound = body.confirm == true ? nil : held?.field.upperBound
+            switch self.parser.parse(json: body, upperBound: bound) {
             case .failure(let problem):
                 throw problem.failure
             case .success(let entry):

@@ -42,9 +42,9 @@ extension ReviewServices {
             let taskID = try rowID("taskID", context)
             let form = try await BodyReader.form(of: request, limit: self.configuration.maxBodyBytes)
             try SessionAuthenticator.checkCSRF(user, formToken: form["csrf"], request: request)
-            let conflicts = try self.withStore { () throws(ReviewError) in try self.store.conflicts() }
-            let bound = conflicts.first { $0.taskID == taskID }?.field.upperBound
-            switch self.parser.parse(value: form["value"], mark: form["mark"], upperBound: bound) {
+            // A coordinator records what the protocol says, even above the bound its relations give: a
+            // protocol that breaks its own arithmetic is a finding, and the re-check marks it.
+            switch self.parser.parse(value: form["value"], mark: form["mark"], upperBound: nil) {
             case .failure(let problem):
                 let language = self.language(request, user: user)
                 return try self.coordinatorResponse(request, user: user, error: self.text(problem.text.key, language, problem.text.values),

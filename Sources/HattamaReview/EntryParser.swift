@@ -29,7 +29,8 @@ enum EntryProblem: Error, Equatable, Sendable {
         case .notANumber(let text): return "\"\(text)\" is not a number: send digits only"
         case .negative(let text): return "\(text) is negative: protocol counts are never below zero"
         case .aboveUpperBound(let value, let bound):
-            return "\(value) is more than this field can hold: at most \(bound) (for example the voters on the list)"
+            return "\(value) is more than this field can hold: at most \(bound) (for example the voters on the list); "
+                + "if the protocol really says \(value), send it again with \"confirm\": true"
         case .absurd(let value, let limit): return "\(value) is impossible for one precinct: at most \(limit)"
         case .unknownMark(let mark): return "unknown mark \"\(mark)\": use illegible or not_a_protocol"
         }
@@ -104,6 +105,9 @@ struct EntryParser: Sendable {
 struct EntryBody: Decodable, Sendable {
     var value: JSONScalar?
     var mark: JSONScalar?
+    /// True when the person insists the protocol says a value above the field's bound (the form itself is
+    /// then inconsistent, which is a finding worth recording, not a typo to refuse).
+    var confirm: Bool?
 }
 
 /// A JSON value as sent, kept apart so each kind gets its own message.

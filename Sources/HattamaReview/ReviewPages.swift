@@ -20,7 +20,9 @@ extension PageLayout {
 
     /// One field to enter: its crop large, its label in Kazakh and Russian (and English when chosen), the row
     /// around it, and one input. Shows nothing of the machine's reading or other people's entries.
-    func reviewPage(_ assignment: ReviewAssignment, label: LocalizedText, typed: String = "", error: String? = nil) -> String {
+    /// `confirmable`: a value refused only for being above the field's bound; typing it again takes it.
+    func reviewPage(_ assignment: ReviewAssignment, label: LocalizedText, typed: String = "", error: String? = nil,
+                    confirmable: String? = nil) -> String {
         let id = assignment.id
         var labels = ["kk", "ru"].map { "<span lang=\"\($0)\">\(HTMLText.escape(label.text(in: $0)))</span>" }
         if language == .en { labels.append("<span lang=\"en\">\(HTMLText.escape(label.text(in: "en")))</span>") }
@@ -32,7 +34,8 @@ extension PageLayout {
         let body = """
         <p class="labels">\(labels.joined())<span class="line">\(t("line")) \(assignment.field.line)</span></p>
         <img id="crop" src="/crops/\(id).png" alt="\(t("field"))">
-        <form class="entry" method="post" action="/review/\(id)" id="entry-form">\(csrfField)
+        <form class="entry" method="post" action="/review/\(id)" id="entry-form">\(csrfField)\(confirmable.map {
+            "<input type=\"hidden\" name=\"confirm\" value=\"\(HTMLText.escape($0))\">" } ?? "")
         <input id="entry" name="value" type="text" inputmode="numeric" autocomplete="off" autofocus
          aria-label="\(t("enter_value"))" placeholder="\(t("enter_value"))" value="\(HTMLText.escape(typed))">
         <button id="submit" type="submit">\(t("submit"))</button>

@@ -20,12 +20,18 @@ extension ReviewServices {
             let form = try await BodyReader.form(of: request, limit: self.configuration.maxBodyBytes)
             try SessionAuthenticator.checkCSRF(user, formToken: form["csrf"], request: request)
             let held = try self.heldAssignment(assignmentID, by: user)
-            switch self.parser.parse(value: form["value"], mark: form["mark"], upperBound: held?.field.upperBound) {
+            // A value above the bound the relations give is refused once; typed again it is taken (the protocol
+            // may really break its own arithmetic, and that is a finding to record).
+            let insists = form["confirm"] != nil && form["confirm"] == form["value"]
+            switch self.parser.parse(value: form["value"], mark: form["mark"], upperBound: insists ? nil : held?.field.upperBound) {
             case .failure(let problem):
                 let layout = self.layout(request, user: user)
                 let message = self.text(problem.text.key, layout.language, problem.text.values)
                 guard let held else { throw problem.failure }
-                return self.html(layout.reviewPage(held, label: self.label(of: held.field), typed: form["value"] ?? "", error: message),
+                var confirmable: String?
+                if case .aboveUpperBound = problem { confirmable = form["value"] }
+                return self.html(layout.reviewPage(held, label: self.label(of: held.field), typed: "", error: message,
+                                                   confirmable: confirmable),
                                  layout: layout, status: .badRequest)
             case .success(let entry):
                 _ = try self.submit(assignmentID, entry: entry, by: user)

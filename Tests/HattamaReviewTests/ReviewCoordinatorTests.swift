@@ -112,8 +112,8 @@ final class ReviewCoordinatorTests: XCTestCase {
                 XCTAssertEqual(response.status, .ok)
                 XCTAssertEqual(response.headers[.contentType], "image/png")
             }
-            let absurd = try await client.postForm("/coordinator/decide/\(taskID)", coord, "csrf=\(coord.csrf)&value=5000")
-            XCTAssertEqual(absurd.status, .badRequest, "coordinators get the same checks")
+            let absurd = try await client.postForm("/coordinator/decide/\(taskID)", coord, "csrf=\(coord.csrf)&value=500000")
+            XCTAssertEqual(absurd.status, .badRequest, "coordinators get the same checks against impossible values")
             let decided = try await client.postForm("/coordinator/decide/\(taskID)", coord, "csrf=\(coord.csrf)&value=516")
             XCTAssertEqual(decided.status, .seeOther)
             XCTAssertEqual(try fixture.store.conflicts().count, 0)

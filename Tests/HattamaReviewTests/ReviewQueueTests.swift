@@ -142,9 +142,33 @@ final class ReviewQueueTests: XCTestCase {
             XCTAssertEqual(above.status, .badRequest)
             XCTAssertTrue(text(above.body).contains("\(votersOnList)"))
             XCTAssertEqual(try fixture.store.history(taskID: 1).count, 0, "nothing reached the store")
+            XCTAssertTrue(text(above.body).contains("name=\"confirm\" value=\"1500\""),
+                          "the page offers to take 1500 if typed again (the protocol may really say it)")
             let (status, answer) = try await client.enter(alice, assignment: assignment, json: #"{"value": 516}"#)
             XCTAssertEqual(status, .ok)
             XCTAssertEqual(answer["state"] as? String, "waiting")
+        }
+    }
+
+    /// A protocol may really state more than its bound (more ballots issued than voters on the list: the very
+    /// thing observers look for). Refused once, the value is taken when the person insists.
+    func testAValueAboveTheBoundIsTakenWhenThePersonInsists() async throws {
+        let fixture = try ReviewFixture()
+        try await fixture.test { client in
+            let alice = try await client.signIn("alice")
+            let assignment = try await client.nextAssignmentID(alice)
+            let (refused, _) = try await client.enter(alice, assignment: assignment, json: #"{"value": 1500}"#)
+            XCTAssertEqual(refused, .badRequest)
+            let typedAgain = try await client.postForm("/review/\(assignment)", alice,
+                                                       "csrf=\(alice.csrf)&value=1500&confirm=1500")
+            XCTAssertEqual(typedAgain.status, .seeOther)
+            XCTAssertEqual(try fixture.store.history(taskID: 1).map(\.value), [.number(1500)])
+
+            let bob = try await client.signIn("bob")
+            let other = try await client.nextAssignmentID(bob)
+            let (insisted, answer) = try await client.enter(bob, assignment: other, json: #"{"value": 1500, "confirm": true}"#)
+            XCTAssertEqual(insisted, .ok, "the API takes it with confirm: true")
+            XCTAssertEqual(answer["state"] as? String, "confirmed")
         }
     }
 
