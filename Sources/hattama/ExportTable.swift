@@ -40,10 +40,11 @@ struct ExportTable {
     func cells(_ stored: StoredRecord) -> [Cell] {
         let record = stored.record
         let review = reviews.map { $0[stored.id] ?? RecordReview(fields: [:], findings: []) }
+        // Precinct and status as people left them (the same view `verify` compares).
+        let reviewed = review.map { record.applying($0) } ?? record
         var cells: [Cell] = [.text(stored.imageSHA256), .text(stored.originalPath), .number(record.source.page),
                              record.form.map { .text($0.id) } ?? .empty, record.election.map { .text($0) } ?? .empty,
-                             (record.precinct ?? review.flatMap { Self.confirmedPrecinct(record, $0) }).map { .text($0) } ?? .empty,
-                             .text(review.map { Self.status(of: record, after: $0) } ?? record.status.rawValue)]
+                             reviewed.precinct.map { .text($0) } ?? .empty, .text(reviewed.status.rawValue)]
         if let review {
             cells.append(review.findings.isEmpty ? .empty : .text(review.findings.map {
                 "\($0.relationID): \($0.expression) (\($0.left) vs \($0.right))"
@@ -95,27 +96,6 @@ struct ExportTable {
         case .illegible: return "illegible"
         case .notAProtocol: return "not_a_protocol"
         }
-    }
-
-    /// The record's status once people's confirmed values count: a relation that fails with every field accepted
-    /// or confirmed makes it inconsistent; every field accepted or confirmed as a number makes it complete.
-    static func status(of record: ProtocolRecord, after review: RecordReview) -> String {
-        if !review.findings.isEmpty { return ProtocolStatus.inconsistent.rawValue }
-        guard record.status != .inconsistent, !record.fields.isEmpty else { return record.status.rawValue }
-        let allTrusted = record.fields.allSatisfy { field in
-            if field.isTrusted { return true }
-            if case .number? = review.fields[field.key]?.outcome?.value { return true }
-            return false
-        }
-        return allTrusted ? ProtocolStatus.complete.rawValue : record.status.rawValue
-    }
-
-    /// The precinct number people confirmed, when the machine could not read it.
-    static func confirmedPrecinct(_ record: ProtocolRecord, _ review: RecordReview) -> String? {
-        for field in record.fields where field.kind == .precinctID {
-            if case .number(let n)? = review.fields[field.key]?.outcome?.value { return String(n) }
-        }
-        return nil
     }
 
     /// One CSV line (RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled; CRLF ends).

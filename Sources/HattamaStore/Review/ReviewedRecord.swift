@@ -23,7 +23,7 @@ extension ProtocolRecord {
         }
         if !review.findings.isEmpty {
             record.status = .inconsistent
-        } else if record.status == .needsReview, record.fields.allSatisfy(\.isTrusted) {
+        } else if record.status != .inconsistent, !record.fields.isEmpty, record.fields.allSatisfy(\.isTrusted) {
             record.status = .complete
         }
         return record
