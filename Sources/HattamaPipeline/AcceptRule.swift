@@ -20,15 +20,28 @@ public struct AcceptRule: Sendable {
     /// reader beside a strong classifier reading (see `combine(_:words:evidence:inkedMarks:kind:)`).
     public var wordsMaxCorrections: Int
 
+    /// How many times likelier the values chosen by an equation must be than any other combination of the
+    /// fields' candidate values that also balances it (see `ArithmeticReading`). Nil turns that reading off.
+    public var arithmeticMargin: Double?
+    /// Lowest probability of the values chosen by an equation against the fields' own likeliest readings: a
+    /// correction the classifier found wildly unlikely is not made, however well it balances.
+    public var arithmeticPlausibility: Double
+    /// Lowest probability the classifier must have given a value other than its own first reading for an
+    /// equation to settle the field on it. Forms do break their arithmetic (the generated corpora break one
+    /// protocol in ten): a broken equation must not be balanced by picking a digit the classifier barely saw.
+    public var arithmeticCorrectionFloor: Double = 0.2
+
     public init(tesseractFloor: Double, classifierFloor: Double, classifierAloneFloor: Double,
-                wordsMaxCorrections: Int = 2) {
+                wordsMaxCorrections: Int = 2, arithmeticMargin: Double? = 20, arithmeticPlausibility: Double = 0.01) {
         self.tesseractFloor = tesseractFloor
         self.classifierFloor = classifierFloor
         self.classifierAloneFloor = classifierAloneFloor
         self.wordsMaxCorrections = wordsMaxCorrections
+        self.arithmeticMargin = arithmeticMargin
+        self.arithmeticPlausibility = arithmeticPlausibility
     }
 
-    /// Floors chosen on the validation corpora (docs/accuracy.md).
+    /// Floors and the arithmetic's margins chosen on the validation corpora (docs/accuracy.md, "Calibration").
     public static let `default` = AcceptRule(tesseractFloor: 0.80, classifierFloor: 0.90, classifierAloneFloor: 0.95)
 
     /// Reason of a field whose "in words" cell spells another number than its digits were read as.
@@ -129,6 +142,22 @@ public struct AcceptRule: Sendable {
         combined.reasons = []
         combined.confidence = 1 - (1 - classifier.confidence) * (1 - words.confidence)
         return combined
+    }
+
+    /// The numbers other readers than the classifier read with conviction: Tesseract confident at every digit
+    /// with as many digits as inked cells, or an "in words" cell that spells a number. The arithmetic may not
+    /// settle a field on any other value. (They veto rather than choose: on handwriting Tesseract confidently
+    /// reads a 7 as 1, and two such misreads on both sides of an equation still balance it.)
+    func convictions(_ evidence: [FieldEvidence], inkedMarks: Int) -> Set<Int> {
+        var numbers = Set<Int>()
+        if let tesseract = evidence.first(where: { $0.reader == "tesseract" }), let read = tesseract.number,
+           tesseract.confidence >= tesseractFloor, tesseract.digits.count == inkedMarks {
+            numbers.insert(read)
+        }
+        if let words = evidence.first(where: { $0.reader == FieldEvidence.wordsReader }), let spelled = words.number {
+            numbers.insert(spelled)
+        }
+        return numbers
     }
 
     /// Other values the readers found plausible: the other readers' numbers, then single-digit swaps.

@@ -2,6 +2,17 @@ import HattamaCore
 import HattamaImaging
 import HattamaOCR
 
+/// A field's record and, when it is not accepted, the values its cells could spell for the arithmetic to
+/// choose among (see `ArithmeticReading`).
+struct FieldReading {
+    var record: FieldRecord
+    /// What the classifier's cells could spell, likeliest first.
+    var candidates: [ValueCandidate] = []
+    /// Numbers other readers read with conviction (`AcceptRule.convictions`): the only values the arithmetic
+    /// may settle the field on, when there are any.
+    var convictions: Set<Int> = []
+}
+
 /// Reads one field of a registered page with every reader available and decides, conservatively,
 /// whether the value can be accepted without a person.
 final class FieldReader {
@@ -20,10 +31,11 @@ final class FieldReader {
 
     /// Reads `field`; `wordsLanguages` are the languages of its "in words" cell, if it has one.
     func read(_ field: FieldSpec, on page: GrayImage, homography: Homography, rule: AcceptRule,
-              wordsLanguages: [NumberLanguage] = []) -> FieldRecord {
+              wordsLanguages: [NumberLanguage] = []) -> FieldReading {
         let rect = field.valueRect
         let box = homography.boundingBox(of: rect)
         var evidence: [FieldEvidence] = []
+        var predictions: [DigitPrediction] = []
         var inkedMarks = 0
         if let cells = field.cells {
             let scale = Self.cellHeight / cells.height
@@ -36,7 +48,8 @@ final class FieldReader {
                 let strip = GrayImage.strip(glyphs, gap: 6, margin: 16)
                 evidence.append(readWithTesseract(strip))
                 if let classifier {
-                    evidence.append(classify(span, with: classifier))
+                    predictions = classifier.classify(span)
+                    evidence.append(evidenceFrom(predictions))
                 }
             }
         } else if let freeBox = field.box {
@@ -48,17 +61,22 @@ final class FieldReader {
                 let pieces = InkSegmenter.segmentDigits(in: crop)
                 inkedMarks = pieces.count
                 if let classifier, !pieces.isEmpty {
-                    evidence.append(classify(pieces, with: classifier))
+                    predictions = classifier.classify(pieces)
+                    evidence.append(evidenceFrom(predictions))
                 }
             }
         }
-        let record = rule.decide(field: field, evidence: evidence, inkedMarks: inkedMarks, box: box)
+        var record = rule.decide(field: field, evidence: evidence, inkedMarks: inkedMarks, box: box)
         // The words cell costs a Tesseract run with a language model: read it only where it can decide.
-        guard record.status != .accepted, field.kind == .count, let wordsRect = field.words,
-              rule.wordsCouldDecide(evidence, inkedMarks: inkedMarks),
-              let words = wordsReader.read(wordsRect, on: page, homography: homography, languages: wordsLanguages)
-        else { return record }
-        return rule.combine(record, words: words, evidence: evidence, inkedMarks: inkedMarks, kind: field.kind)
+        if record.status != .accepted, field.kind == .count, let wordsRect = field.words,
+           rule.wordsCouldDecide(evidence, inkedMarks: inkedMarks),
+           let words = wordsReader.read(wordsRect, on: page, homography: homography, languages: wordsLanguages) {
+            record = rule.combine(record, words: words, evidence: evidence, inkedMarks: inkedMarks, kind: field.kind)
+            evidence.append(words)
+        }
+        guard field.kind == .count, record.status != .accepted else { return FieldReading(record: record) }
+        return FieldReading(record: record, candidates: ValueCandidates.from(predictions),
+                            convictions: rule.convictions(evidence, inkedMarks: inkedMarks))
     }
 
     private func readWithTesseract(_ strip: GrayImage) -> FieldEvidence {
@@ -77,8 +95,7 @@ final class FieldReader {
                              unreadableMarks: 0, runnersUp: runnersUp)
     }
 
-    private func classify(_ cells: [GrayImage], with classifier: DigitClassifier) -> FieldEvidence {
-        let predictions = classifier.classify(cells)
+    private func evidenceFrom(_ predictions: [DigitPrediction]) -> FieldEvidence {
         var digits: [Int] = [], confidences: [Double] = [], runnersUp: [(digit: Int, confidence: Double)?] = []
         var text = "", unreadable = 0, seenDigit = false
         for prediction in predictions {

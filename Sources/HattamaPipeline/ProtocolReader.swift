@@ -97,10 +97,11 @@ public final class ProtocolReader {
             return .failure(.notAProtocol(bestForm: best?.1.template.id, score: best?.0.score ?? 0))
         }
         let wordsLanguages = NumberLanguage.languages(forCountry: form.template.country)
-        let fields = form.fields.map {
+        let readings = form.fields.map {
             fieldReader.read($0, on: image, homography: registration.homography, rule: options.acceptRule,
                              wordsLanguages: wordsLanguages)
         }
+        let fields = ArithmeticReading.apply(readings, relations: form.relations, rule: options.acceptRule)
         let checked = ConsistencyChecker.check(fields: fields, relations: form.relations)
         let precinct = checked.fields.first { $0.kind == .precinctID && $0.isTrusted }?.value?.description
         let record = ProtocolRecord(

@@ -60,12 +60,27 @@ struct AccuracyBench: ParsableCommand {
             help: "Per-digit probability at which the classifier alone may carry a field pending the arithmetic (calibration sweeps).")
     var classifierAloneFloor: Double?
 
+    @Option(name: .customLong("arithmetic-margin"),
+            help: "How many times likelier than any other balancing combination an equation's values must be (calibration sweeps; 0 turns the joint reading off).")
+    var arithmeticMargin: Double?
+
+    @Option(name: .customLong("arithmetic-plausibility"),
+            help: "Lowest probability of an equation's values against the fields' own likeliest readings (calibration sweeps).")
+    var arithmeticPlausibility: Double?
+
+    @Option(name: .customLong("arithmetic-correction-floor"),
+            help: "Lowest probability of a value other than the classifier's own reading that an equation may settle a field on (calibration sweeps).")
+    var arithmeticCorrectionFloor: Double?
+
     func run() throws {
         let catalog = try Environment.catalog(seeds: seeds)
         let corpus = try Corpus(directory: self.corpus, limit: limit)
         let report = AccuracyReport()
         var options = DigitizeOptions()
         if let classifierAloneFloor { options.acceptRule.classifierAloneFloor = classifierAloneFloor }
+        if let arithmeticMargin { options.acceptRule.arithmeticMargin = arithmeticMargin > 0 ? arithmeticMargin : nil }
+        if let arithmeticCorrectionFloor { options.acceptRule.arithmeticCorrectionFloor = arithmeticCorrectionFloor }
+        if let arithmeticPlausibility { options.acceptRule.arithmeticPlausibility = arithmeticPlausibility }
         try ParallelDigitizer.run(files: corpus.items.map(\.image), workers: jobs, catalog: catalog,
                                   classifier: Environment.classifier(), options: options) { index, outcomes in
             report.add(outcomes.first, truth: corpus.items[index].truth, image: corpus.items[index].image)

@@ -1,0 +1,67 @@
+import HattamaCore
+
+/// Reads the fields of each equation of the form together, so that the protocol's own arithmetic can settle
+/// digits the classifier was unsure of.
+///
+/// For every equation with a field not yet accepted, `EquationDecoder` finds the likeliest combination of
+/// the fields' candidate values (accepted fields fixed) under which it holds. The combination is accepted
+/// only when it is `AcceptRule.arithmeticMargin` times likelier than any other balancing combination and not
+/// wildly less likely than the fields' own readings (`arithmeticPlausibility`), and never on a value another
+/// reader contradicts with conviction (`AcceptRule.convictions`). Each field it settles records
+/// an `arithmetic` reading naming the equation, beside what the readers saw, so the record shows how the
+/// value was reached. The relations are judged afterwards by `ConsistencyChecker` as usual.
+enum ArithmeticReading {
+    /// Reader name of the value an equation settled.
+    static let reader = "arithmetic"
+
+    static func apply(_ readings: [FieldReading], relations: [ControlRelation], rule: AcceptRule) -> [FieldRecord] {
+        var fields = readings.map(\.record)
+        guard let margin = rule.arithmeticMargin else { return fields }
+        let index = Dictionary(fields.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
+        var candidates: [String: [ValueCandidate]] = [:]
+        for (field, reading) in zip(fields, readings) {
+            if field.isTrusted {
+                if let n = field.count { candidates[field.key] = [ValueCandidate(value: n, probability: 1)] }
+            } else if !reading.candidates.isEmpty {
+                candidates[field.key] = reading.candidates
+            }
+        }
+        let convictions = Dictionary(zip(fields.map(\.key), readings.map(\.convictions)), uniquingKeysWith: { a, _ in a })
+        let equations = relations.filter { $0.comparison == .equal }
+        var settledSomething = true
+        while settledSomething {
+            settledSomething = false
+            for equation in equations {
+                let open = equation.keys.filter { key in index[key].map { !fields[$0].isTrusted } ?? false }
+                guard !open.isEmpty, let solution = EquationDecoder.solve(equation, candidates: candidates),
+                      solution.margin >= margin, solution.plausibility >= rule.arithmeticPlausibility,
+                      open.allSatisfy({ key in
+                          solution.values[key].map { value in
+                              mayTake(value, candidates: candidates[key] ?? [], convictions: convictions[key] ?? [], rule: rule)
+                          } ?? false
+                      }) else { continue }
+                let confidence = solution.probability / (solution.probability + solution.runnerUp)
+                for key in open {
+                    guard let i = index[key], let value = solution.values[key] else { continue }
+                    fields[i].value = .number(value)
+                    fields[i].status = .accepted
+                    fields[i].reasons = []
+                    fields[i].confidence = confidence
+                    fields[i].readings.append(ReaderReading(reader: reader, text: equation.id, value: .number(value),
+                                                            confidence: confidence))
+                    candidates[key] = [ValueCandidate(value: value, probability: 1)]
+                }
+                settledSomething = true
+            }
+        }
+        return fields
+    }
+
+    /// Whether a field may be settled on `value`: its classifier's own reading, or another value the classifier
+    /// gave at least `arithmeticCorrectionFloor`; and no other reader convinced of another number.
+    private static func mayTake(_ value: Int, candidates: [ValueCandidate], convictions: Set<Int>, rule: AcceptRule) -> Bool {
+        let isOwnReading = candidates.first?.value == value
+        let probability = candidates.first { $0.value == value }?.probability ?? 0
+        return (isOwnReading || probability >= rule.arithmeticCorrectionFloor) && convictions.allSatisfy { $0 == value }
+    }
+}

@@ -1,0 +1,118 @@
+import XCTest
+@testable import HattamaCore
+@testable import HattamaOCR
+@testable import HattamaPipeline
+
+/// How the arithmetic settles the fields of an equation read together, and when it must not.
+final class ArithmeticReadingTests: XCTestCase {
+    private let rule = AcceptRule(tesseractFloor: 0.8, classifierFloor: 0.9, classifierAloneFloor: 0.95,
+                                  arithmeticMargin: 20, arithmeticPlausibility: 0.01)
+    private let balance = RelationExpander.expand(
+        RelationSpec(id: "received_balance", expr: "ballots_received == ballots_issued + ballots_unused", description: nil),
+        parsed: try! RelationParser.parse("ballots_received == ballots_issued + ballots_unused"),
+        keys: ["ballots_received", "ballots_issued", "ballots_unused"])
+
+    /// A field the classifier read alone, its likeliest candidate as the value.
+    private func reading(_ key: String, _ candidates: [(Int, Double)], accepted: Bool = false,
+                         convictions: Set<Int> = []) -> FieldReading {
+        let top = candidates[0]
+        let record = FieldRecord(key: key, line: 0, kind: .count, value: .number(top.0),
+                                 status: accepted ? .accepted : .uncertain, confidence: top.1,
+                                 reasons: accepted ? [] : ["single_reader"], box: nil,
+                                 readings: [ReaderReading(reader: "digit_classifier", text: String(top.0),
+                                                          value: .number(top.0), confidence: top.1)])
+        return FieldReading(record: record,
+                            candidates: accepted ? [] : candidates.map { ValueCandidate(value: $0.0, probability: $0.1) },
+                            convictions: convictions)
+    }
+
+    private func byKey(_ fields: [FieldRecord]) -> [String: FieldRecord] {
+        Dictionary(uniqueKeysWithValues: fields.map { ($0.key, $0) })
+    }
+
+    func testAMisreadDigitIsCorrectedAndTheRecordSaysHow() {
+        let fields = byKey(ArithmeticReading.apply([
+            reading("ballots_received", [(1284, 0.6), (1234, 0.38)]),
+            reading("ballots_issued", [(1000, 0.99)], accepted: true),
+            reading("ballots_unused", [(234, 0.97), (284, 0.01)]),
+        ], relations: balance, rule: rule))
+        XCTAssertEqual(fields["ballots_received"]?.value, .number(1234))
+        XCTAssertEqual(fields["ballots_received"]?.status, .accepted)
+        XCTAssertEqual(fields["ballots_received"]?.reasons, [])
+        XCTAssertEqual(fields["ballots_unused"]?.status, .accepted)
+        let settled = fields["ballots_received"]?.readings.last
+        XCTAssertEqual(settled?.reader, "arithmetic")
+        XCTAssertEqual(settled?.text, "received_balance")
+        XCTAssertEqual(settled?.value, .number(1234))
+        XCTAssertEqual(fields["ballots_received"]?.readings.first?.value, .number(1284), "what the classifier saw is kept")
+    }
+
+    func testTwoBalancingStoriesOfSimilarLikelihoodLeaveTheFieldsForAPerson() {
+        let fields = byKey(ArithmeticReading.apply([
+            reading("ballots_received", [(100, 0.99)], accepted: true),
+            reading("ballots_issued", [(60, 0.5), (70, 0.45)]),
+            reading("ballots_unused", [(40, 0.5), (30, 0.45)]),
+        ], relations: balance, rule: rule))
+        XCTAssertEqual(fields["ballots_issued"]?.status, .uncertain)
+        XCTAssertEqual(fields["ballots_unused"]?.status, .uncertain)
+    }
+
+    func testAnotherReadersConvictionVetoesTheArithmetic() {
+        // Tesseract read 1284 with conviction: the arithmetic may not override it, even though 1234 balances.
+        let fields = byKey(ArithmeticReading.apply([
+            reading("ballots_received", [(1284, 0.6), (1234, 0.38)], convictions: [1284]),
+            reading("ballots_issued", [(1000, 0.99)], accepted: true),
+            reading("ballots_unused", [(234, 0.97)]),
+        ], relations: balance, rule: rule))
+        XCTAssertEqual(fields["ballots_received"]?.status, .uncertain)
+        XCTAssertEqual(fields["ballots_received"]?.value, .number(1284))
+        XCTAssertEqual(fields["ballots_unused"]?.status, .uncertain)
+    }
+
+    func testABrokenEquationIsNotBalancedWithADigitTheClassifierBarelySaw() {
+        // The form may really break its arithmetic: 1235 balances only through a reading at p = 0.05.
+        let fields = byKey(ArithmeticReading.apply([
+            reading("ballots_received", [(1234, 0.9), (1235, 0.05)]),
+            reading("ballots_issued", [(1000, 0.99)], accepted: true),
+            reading("ballots_unused", [(235, 0.97)]),
+        ], relations: balance, rule: rule))
+        XCTAssertEqual(fields["ballots_received"]?.status, .uncertain)
+        XCTAssertEqual(fields["ballots_received"]?.value, .number(1234))
+    }
+
+    func testTurnedOffTheRecordsAreUnchanged() {
+        var off = rule
+        off.arithmeticMargin = nil
+        let input = [reading("ballots_received", [(1284, 0.6), (1234, 0.38)]),
+                     reading("ballots_issued", [(1000, 0.99)], accepted: true),
+                     reading("ballots_unused", [(234, 0.97)])]
+        XCTAssertEqual(ArithmeticReading.apply(input, relations: balance, rule: off), input.map(\.record))
+    }
+
+    // MARK: candidates from the classifier's cells
+
+    private func cell(_ probabilities: [DigitClass: Double]) -> DigitPrediction {
+        DigitPrediction(orderedProbabilities: DigitClass.allCases.map { probabilities[$0] ?? 0 }, inkFraction: 0.2)
+    }
+
+    func testCandidatesMultiplyCellProbabilitiesAndMergeLeadingZeroWithPadding() {
+        let candidates = ValueCandidates.from([
+            cell([.d0: 0.5, .dash: 0.5]),
+            cell([.d7: 0.8, .d1: 0.2]),
+            cell([.d5: 1]),
+        ])
+        XCTAssertEqual(candidates.map(\.value), [75, 15])
+        XCTAssertEqual(candidates[0].probability, 0.8, accuracy: 1e-12)
+        XCTAssertEqual(candidates[1].probability, 0.2, accuracy: 1e-12)
+    }
+
+    func testPaddingAfterADigitAndStruckCellsSpellNothing() {
+        let candidates = ValueCandidates.from([
+            cell([.d4: 1]),
+            cell([.dash: 0.7, .d2: 0.2, .struck: 0.1]),
+        ])
+        XCTAssertEqual(candidates.map(\.value), [42])
+        XCTAssertEqual(candidates[0].probability, 0.2, accuracy: 1e-12)
+        XCTAssertEqual(ValueCandidates.from([cell([.blank: 0.6, .dash: 0.4])]), [], "no digit, no number")
+    }
+}
