@@ -144,20 +144,11 @@ public struct AcceptRule: Sendable {
         return combined
     }
 
-    /// The numbers other readers than the classifier read with conviction: Tesseract confident at every digit
-    /// with as many digits as inked cells, or an "in words" cell that spells a number. The arithmetic may not
-    /// settle a field on any other value. (They veto rather than choose: on handwriting Tesseract confidently
-    /// reads a 7 as 1, and two such misreads on both sides of an equation still balance it.)
-    func convictions(_ evidence: [FieldEvidence], inkedMarks: Int) -> Set<Int> {
-        var numbers = Set<Int>()
-        if let tesseract = evidence.first(where: { $0.reader == "tesseract" }), let read = tesseract.number,
-           tesseract.confidence >= tesseractFloor, tesseract.digits.count == inkedMarks {
-            numbers.insert(read)
-        }
-        if let words = evidence.first(where: { $0.reader == FieldEvidence.wordsReader }), let spelled = words.number {
-            numbers.insert(spelled)
-        }
-        return numbers
+    /// The number Tesseract read with conviction: confident at every digit, as many digits as inked cells.
+    func tesseractConviction(_ evidence: [FieldEvidence], inkedMarks: Int) -> Int? {
+        guard let tesseract = evidence.first(where: { $0.reader == "tesseract" }), let read = tesseract.number,
+              tesseract.confidence >= tesseractFloor, tesseract.digits.count == inkedMarks else { return nil }
+        return read
     }
 
     /// Other values the readers found plausible: the other readers' numbers, then single-digit swaps.

@@ -7,7 +7,7 @@ import HattamaCore
 /// the fields' candidate values (accepted fields fixed) under which it holds. The combination is accepted
 /// only when it is `AcceptRule.arithmeticMargin` times likelier than any other balancing combination and not
 /// wildly less likely than the fields' own readings (`arithmeticPlausibility`), and never on a value another
-/// reader contradicts with conviction (`AcceptRule.convictions`). Each field it settles records
+/// reader contradicts with conviction: the "in words" cell, or Tesseract on a page where it proves reliable. Each field it settles records
 /// an `arithmetic` reading naming the equation, beside what the readers saw, so the record shows how the
 /// value was reached. The relations are judged afterwards by `ConsistencyChecker` as usual.
 enum ArithmeticReading {
@@ -26,7 +26,12 @@ enum ArithmeticReading {
                 candidates[field.key] = reading.candidates
             }
         }
-        let convictions = Dictionary(zip(fields.map(\.key), readings.map(\.convictions)), uniquingKeysWith: { a, _ in a })
+        let tesseractCounts = tesseractIsReliable(on: readings, rule: rule)
+        var convictions: [String: Set<Int>] = [:]
+        for reading in readings {
+            let numbers = [tesseractCounts ? reading.tesseractConviction : nil, reading.wordsConviction].compactMap { $0 }
+            convictions[reading.record.key, default: []].formUnion(numbers)
+        }
         let equations = relations.filter { $0.comparison == .equal }
         var settledSomething = true
         while settledSomething {
@@ -63,5 +68,27 @@ enum ArithmeticReading {
         let isOwnReading = candidates.first?.value == value
         let probability = candidates.first { $0.value == value }?.probability ?? 0
         return (isOwnReading || probability >= rule.arithmeticCorrectionFloor) && convictions.allSatisfy { $0 == value }
+    }
+
+    /// Fewest fields on which Tesseract and a strong classifier reading can be compared before Tesseract may
+    /// be judged unreliable on a page.
+    static let reliabilitySample = 3
+    /// Share of those fields on which they must agree for Tesseract's convictions to veto the arithmetic.
+    static let reliableAgreement = 0.8
+
+    /// Whether Tesseract's convictions count on this page: it agrees with the classifier on most fields where
+    /// both are sure (printed digits), or there are too few such fields to tell. On handwriting Tesseract is
+    /// confidently wrong (a 7 read as 1 at 0.99), and vetoing the arithmetic with it only keeps right values
+    /// from being accepted.
+    static func tesseractIsReliable(on readings: [FieldReading], rule: AcceptRule) -> Bool {
+        var compared = 0, agreed = 0
+        for reading in readings {
+            guard let tesseract = reading.tesseractConviction,
+                  let classifier = reading.record.readings.first(where: { $0.reader == "digit_classifier" }),
+                  classifier.confidence >= rule.classifierAloneFloor, case .number(let read)? = classifier.value else { continue }
+            compared += 1
+            if read == tesseract { agreed += 1 }
+        }
+        return compared < reliabilitySample || Double(agreed) >= reliableAgreement * Double(compared)
     }
 }

@@ -6,11 +6,12 @@ import HattamaOCR
 /// choose among (see `ArithmeticReading`).
 struct FieldReading {
     var record: FieldRecord
-    /// What the classifier's cells could spell, likeliest first.
+    /// What the classifier's cells could spell, likeliest first (none when the field is already accepted).
     var candidates: [ValueCandidate] = []
-    /// Numbers other readers read with conviction (`AcceptRule.convictions`): the only values the arithmetic
-    /// may settle the field on, when there are any.
-    var convictions: Set<Int> = []
+    /// The number Tesseract read with conviction (`AcceptRule.tesseractConviction`).
+    var tesseractConviction: Int? = nil
+    /// The number the field's "in words" cell spells, when it was read and spells one.
+    var wordsConviction: Int? = nil
 }
 
 /// Reads one field of a registered page with every reader available and decides, conservatively,
@@ -74,9 +75,12 @@ final class FieldReader {
             record = rule.combine(record, words: words, evidence: evidence, inkedMarks: inkedMarks, kind: field.kind)
             evidence.append(words)
         }
-        guard field.kind == .count, record.status != .accepted else { return FieldReading(record: record) }
-        return FieldReading(record: record, candidates: ValueCandidates.from(predictions),
-                            convictions: rule.convictions(evidence, inkedMarks: inkedMarks))
+        guard field.kind == .count else { return FieldReading(record: record) }
+        let words = evidence.first { $0.reader == FieldEvidence.wordsReader }
+        return FieldReading(record: record,
+                            candidates: record.status == .accepted ? [] : ValueCandidates.from(predictions),
+                            tesseractConviction: rule.tesseractConviction(evidence, inkedMarks: inkedMarks),
+                            wordsConviction: words?.number)
     }
 
     private func readWithTesseract(_ strip: GrayImage) -> FieldEvidence {

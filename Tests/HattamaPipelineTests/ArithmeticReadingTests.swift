@@ -14,7 +14,7 @@ final class ArithmeticReadingTests: XCTestCase {
 
     /// A field the classifier read alone, its likeliest candidate as the value.
     private func reading(_ key: String, _ candidates: [(Int, Double)], accepted: Bool = false,
-                         convictions: Set<Int> = []) -> FieldReading {
+                         tesseract: Int? = nil, words: Int? = nil) -> FieldReading {
         let top = candidates[0]
         let record = FieldRecord(key: key, line: 0, kind: .count, value: .number(top.0),
                                  status: accepted ? .accepted : .uncertain, confidence: top.1,
@@ -23,7 +23,7 @@ final class ArithmeticReadingTests: XCTestCase {
                                                           value: .number(top.0), confidence: top.1)])
         return FieldReading(record: record,
                             candidates: accepted ? [] : candidates.map { ValueCandidate(value: $0.0, probability: $0.1) },
-                            convictions: convictions)
+                            tesseractConviction: tesseract, wordsConviction: words)
     }
 
     private func byKey(_ fields: [FieldRecord]) -> [String: FieldRecord] {
@@ -58,15 +58,38 @@ final class ArithmeticReadingTests: XCTestCase {
     }
 
     func testAnotherReadersConvictionVetoesTheArithmetic() {
-        // Tesseract read 1284 with conviction: the arithmetic may not override it, even though 1234 balances.
-        let fields = byKey(ArithmeticReading.apply([
-            reading("ballots_received", [(1284, 0.6), (1234, 0.38)], convictions: [1284]),
+        // Tesseract, or the words, read 1284 with conviction: the arithmetic may not override it, though 1234 balances.
+        for (tesseract, words) in [(1284, nil), (nil, 1284)] as [(Int?, Int?)] {
+            let fields = byKey(ArithmeticReading.apply([
+                reading("ballots_received", [(1284, 0.6), (1234, 0.38)], tesseract: tesseract, words: words),
+                reading("ballots_issued", [(1000, 0.99)], accepted: true),
+                reading("ballots_unused", [(234, 0.97)]),
+            ], relations: balance, rule: rule))
+            XCTAssertEqual(fields["ballots_received"]?.status, .uncertain)
+            XCTAssertEqual(fields["ballots_received"]?.value, .number(1284))
+            XCTAssertEqual(fields["ballots_unused"]?.status, .uncertain)
+        }
+    }
+
+    func testTesseractConfidentlyWrongOnThisPageVetoesNothing() {
+        // On three fields the classifier is sure of, Tesseract was just as sure of other numbers (handwriting).
+        var page = [
+            reading("ballots_received", [(1284, 0.6), (1234, 0.38)], tesseract: 1284),
             reading("ballots_issued", [(1000, 0.99)], accepted: true),
-            reading("ballots_unused", [(234, 0.97)]),
-        ], relations: balance, rule: rule))
-        XCTAssertEqual(fields["ballots_received"]?.status, .uncertain)
-        XCTAssertEqual(fields["ballots_received"]?.value, .number(1284))
-        XCTAssertEqual(fields["ballots_unused"]?.status, .uncertain)
+            reading("ballots_unused", [(234, 0.97)], tesseract: 284),
+        ]
+        for (key, value) in [("voters_on_list", 2700), ("ballots_invalid", 7), ("against_all", 17)] {
+            page.append(reading(key, [(value, 0.99)], tesseract: value - value / 7 * 6))
+        }
+        XCTAssertFalse(ArithmeticReading.tesseractIsReliable(on: page, rule: rule))
+        let fields = byKey(ArithmeticReading.apply(page, relations: balance, rule: rule))
+        XCTAssertEqual(fields["ballots_received"]?.value, .number(1234))
+        XCTAssertEqual(fields["ballots_received"]?.status, .accepted)
+
+        // The same page where Tesseract agreed on those fields: its 1284 stands against the arithmetic.
+        for i in 2..<6 { page[i].tesseractConviction = page[i].record.count }
+        XCTAssertTrue(ArithmeticReading.tesseractIsReliable(on: page, rule: rule))
+        XCTAssertEqual(byKey(ArithmeticReading.apply(page, relations: balance, rule: rule))["ballots_received"]?.status, .uncertain)
     }
 
     func testABrokenEquationIsNotBalancedWithADigitTheClassifierBarelySaw() {
