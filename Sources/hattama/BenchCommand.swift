@@ -60,6 +60,9 @@ struct AccuracyBench: ParsableCommand {
             help: "Per-digit probability at which the classifier alone may carry a field pending the arithmetic (calibration sweeps).")
     var classifierAloneFloor: Double?
 
+    @Flag(name: .customLong("per-image"), help: "Also report each image as a group of its own.")
+    var perImage = false
+
     @Option(name: .customLong("arithmetic-margin"),
             help: "How many times likelier than any other balancing combination an equation's values must be (calibration sweeps; 0 turns the joint reading off).")
     var arithmeticMargin: Double?
@@ -75,7 +78,7 @@ struct AccuracyBench: ParsableCommand {
     func run() throws {
         let catalog = try Environment.catalog(seeds: seeds)
         let corpus = try Corpus(directory: self.corpus, limit: limit)
-        let report = AccuracyReport()
+        let report = AccuracyReport(perImage: perImage)
         var options = DigitizeOptions()
         if let classifierAloneFloor { options.acceptRule.classifierAloneFloor = classifierAloneFloor }
         if let arithmeticMargin { options.acceptRule.arithmeticMargin = arithmeticMargin > 0 ? arithmeticMargin : nil }
@@ -100,6 +103,8 @@ struct AccuracyBench: ParsableCommand {
 /// Tallies per group, filled from worker callbacks.
 final class AccuracyReport: @unchecked Sendable {
     private let lock = NSLock()
+    /// Whether each image also gets a group of its own (small corpora such as the six real images).
+    private let perImage: Bool
     private var groups: [String: AccuracyTally] = [:]
     private var readers: [String: ReaderTally] = [:]
     private(set) var silentErrors: [String] = []
@@ -120,11 +125,16 @@ final class AccuracyReport: @unchecked Sendable {
         }
     }
 
+    init(perImage: Bool = false) {
+        self.perImage = perImage
+    }
+
     func add(_ outcome: PageOutcome?, truth: TruthFile, image: URL) {
         lock.lock()
         defer { lock.unlock() }
         let groupNames = ["all", "degradation: \(truth.degradation)", "form: \(truth.form)",
                           "writing: \(truth.handwritten == true ? "handwritten" : "printed")"]
+            + (perImage ? ["image: \(image.lastPathComponent)"] : [])
         guard case .success(let record)? = outcome?.result else {
             for name in groupNames { groups[name, default: AccuracyTally()].addUnreadable(truth: truth) }
             return
