@@ -38,7 +38,8 @@ enum ArithmeticReading {
             settledSomething = false
             for equation in equations {
                 let open = equation.keys.filter { key in index[key].map { !fields[$0].isTrusted } ?? false }
-                guard !open.isEmpty, let solution = EquationDecoder.solve(equation, candidates: candidates),
+                guard !open.isEmpty, let solution = EquationDecoder.solve(equation, candidates: candidates,
+                                                                   floor: rule.arithmeticPlausibility / margin / 10),
                       solution.margin >= margin, solution.plausibility >= rule.arithmeticPlausibility,
                       open.allSatisfy({ key in
                           solution.values[key].map { value in

@@ -34,14 +34,17 @@ public struct EquationSolution: Sendable, Equatable {
 /// likelier it is than the next combination that balances. Whether that is strong enough to accept is for
 /// the caller to decide.
 public enum EquationDecoder {
-    /// Partial combinations less likely than this share of the likeliest one are dropped.
-    static let pruneShare = 1e-9
     /// Most partial sums kept while combining fields.
     static let maxStates = 20_000
 
     /// The solution of `relation` (an equation) over `candidates`, or nil when it is not an equation, a field
     /// has no candidates, or no combination of candidates makes it hold.
-    public static func solve(_ relation: ControlRelation, candidates: [String: [ValueCandidate]]) -> EquationSolution? {
+    ///
+    /// Combinations less likely than `floor` times the fields' own likeliest readings are not looked at (the
+    /// solution and runner-up are then the likeliest above it): a caller that needs a plausibility p and a
+    /// margin m loses nothing with a floor below p / m.
+    public static func solve(_ relation: ControlRelation, candidates: [String: [ValueCandidate]],
+                             floor: Double = 1e-9) -> EquationSolution? {
         guard relation.comparison == .equal else { return nil }
         var coefficients: [String: Int] = [:]
         var constant = 0
@@ -61,6 +64,12 @@ public enum EquationDecoder {
             options.append(list.sorted { $0.probability > $1.probability })
         }
         let unconstrained = options.map { $0[0].probability }.reduce(1, *)
+        // bestAfter[i]: the likeliest the fields from position i on can be, to bound a partial combination.
+        var bestAfter = [Double](repeating: 1, count: keys.count + 1)
+        for position in stride(from: keys.count - 1, through: 0, by: -1) {
+            bestAfter[position] = bestAfter[position + 1] * options[position][0].probability
+        }
+        let cutoff = floor * unconstrained
 
         // Partial sums of coefficient * value, each with its two likeliest choices of candidates.
         var states: [Int: [Partial]] = [constant: [Partial(probability: 1, choices: [])]]
@@ -70,8 +79,10 @@ public enum EquationDecoder {
             for (sum, partials) in states {
                 for partial in partials {
                     for (index, candidate) in options[position].enumerated() {
-                        let extended = Partial(probability: partial.probability * candidate.probability,
-                                               choices: partial.choices + [index])
+                        let probability = partial.probability * candidate.probability
+                        // Candidates are sorted: once one cannot reach the cutoff, neither can the rest.
+                        guard probability * bestAfter[position + 1] >= cutoff else { break }
+                        let extended = Partial(probability: probability, choices: partial.choices + [index])
                         next[sum + coefficient * candidate.value, default: []].insertKeepingTwo(extended)
                     }
                 }
@@ -92,8 +103,7 @@ public enum EquationDecoder {
     }
 
     private static func pruned(_ states: [Int: [Partial]]) -> [Int: [Partial]] {
-        let best = states.values.compactMap { $0.first?.probability }.max() ?? 0
-        var kept = states.filter { ($0.value.first?.probability ?? 0) >= best * pruneShare }
+        var kept = states
         if kept.count > maxStates {
             let cut = kept.values.compactMap { $0.first?.probability }.sorted(by: >)[maxStates - 1]
             kept = kept.filter { ($0.value.first?.probability ?? 0) >= cut }
