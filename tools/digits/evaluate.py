@@ -3,7 +3,8 @@
     tools/digits/.venv/bin/python tools/digits/evaluate.py MODEL.json [--border-divisor 4]
 
 Renders the held-out sets exactly as train.py does (stream 3: raw + 3 rendered cells per held-out
-digit; stream 4: 2 boxed cells per held-out digit, as the corpus generator writes them) and prints the
+digit; stream 4: 2 boxed cells per held-out digit, as the corpus generator writes them; stream 5, v3:
+2 pipeline cells per held-out digit, as the pipeline crops them from a generated page) and prints the
 accept curve per set. --border-divisor 4 reproduces the v1 normalisation (border runs >= a quarter of
 the cell cleared) for comparing the v1 model on the same cells.
 """
@@ -51,34 +52,42 @@ def main():
     hw, pr = synth.font_paths()
     te, yte = train.build_specs(held, y, hw, pr, 3, 3, 0, 0, 0)
     tb, ytb = train.build_specs(held, y, hw, pr, 4, 0, 0, 0, 0, with_raw=False, box_mnist=2)
-    specs = te + tb
-    labels = np.concatenate([yte, ytb])
-    if os.path.exists(args.cells):
-        cells = list(np.load(args.cells, allow_pickle=True)["cells"])
-    else:
-        train._init_worker(X, hw, pr)
-        cells = [train.make_cell(s) for s in specs]
-        arr = np.empty(len(cells), dtype=object)
-        arr[:] = cells
-        np.savez(args.cells, cells=arr)
+    # v3: held-out digits as the pipeline crops them (synth.pipeline_cell, stream 5), cached separately so
+    # that a cache written before v3 still holds the v1/v2 sets unchanged
+    tp, ytp = train.build_specs(held, y, hw, pr, 5, 0, 0, 0, 0, with_raw=False, pipe_mnist=2)
+    specs = te + tb + tp
+    labels = np.concatenate([yte, ytb, ytp])
+    train._init_worker(X, hw, pr)
+
+    def cached(path, sp):
+        if os.path.exists(path):
+            return list(np.load(path, allow_pickle=True)["cells"])
+        cs = [train.make_cell(s) for s in sp]
+        arr = np.empty(len(cs), dtype=object)
+        arr[:] = cs
+        np.savez(path, cells=arr)
+        return cs
+
+    cells = cached(args.cells, te + tb) + cached(os.path.splitext(args.cells)[0] + "-pipeline.npz", tp)
     x = np.stack([preprocess.normalize(c)[0] for c in cells]).astype(np.float32)
     net, t = load_net(args.model)
     p = softmax(train.predict_logits(net, x) / t)
     kinds = np.array([s[0] for s in specs])
     out = {}
     for name, k in (("heldout_mnist_raw", "mnist_raw"), ("heldout_mnist_rendered", "mnist"),
-                    ("heldout_mnist_boxed", "box_mnist")):
+                    ("heldout_mnist_boxed", "box_mnist"), ("heldout_mnist_pipeline", "pipe_mnist")):
         out[name] = train.accept_curve(p[kinds == k], labels[kinds == k])
         c = out[name]
         print(f"{name:24s} n={c['n']:5d} acc={c['accuracy']:.4f} " + " ".join(
             f"p>={th}: {c[f'>={th}']['coverage']:.3f} cov, {c[f'>={th}']['wrong']}/{c[f'>={th}']['accepted']} wrong"
             for th in (0.9, 0.99, 0.999)))
-    bx = kinds == "box_mnist"
-    conf = np.zeros((10, 14), int)
-    for a, b in zip(labels[bx], p[bx].argmax(1)):
-        conf[a, b] += 1
-    print("boxed confusion (rows true 0-9, cols pred 0-9,blank,dash,cross,struck):")
-    print(conf)
+    for name, k in (("boxed", "box_mnist"), ("pipeline", "pipe_mnist")):
+        bx = kinds == k
+        conf = np.zeros((10, 14), int)
+        for a, b in zip(labels[bx], p[bx].argmax(1)):
+            conf[a, b] += 1
+        print(f"{name} confusion (rows true 0-9, cols pred 0-9,blank,dash,cross,struck):")
+        print(conf)
     wrong_hi = [(int(labels[i]), train.CLASSES[int(p[i].argmax())], round(float(p[i].max()), 4))
                 for i in np.nonzero((p.argmax(1) != labels) & (p.max(1) >= 0.99))[0]]
     print("wrong with p >= 0.99 (true, read, p):", wrong_hi)

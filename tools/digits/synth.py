@@ -355,3 +355,111 @@ def box_cell(cov: np.ndarray | None, rng, mnist=False, mark: str | None = None) 
     if hi - lo > 30:
         img = np.clip((img.astype(np.float64) - lo) / (hi - lo) * 255, 0, 255).round().astype(np.uint8)
     return img
+
+
+# ----------------------------------------------------------------------------- v3: pipeline cells
+# v2's box_cell draws the box at the size the classifier sees. The pipeline instead crops a box of the
+# page (100 px wide, 100-120 px high at 300 dpi in the templates; about 0.55-0.8 of that in a phone
+# photo), 9% inside its 3 px outline, and resamples it with one bilinear sample per output pixel
+# (HattamaImaging PageWarp.warped, no area averaging) to 56 px per box height: a 46 px high crop whose
+# strokes and outline remnants are aliased. The page is degraded (blur, noise, JPEG) before that
+# resampling. MNIST digits are drawn as generate.py --handwritten draws them: cropped at > 40, resized
+# to the glyph height, then thresholded with a lookup table (lo 30-140).
+
+def _bilinear_crop(img: np.ndarray, top: float, left: float, h: float, w: float, oh: int, ow: int) -> np.ndarray:
+    """Point-sampled bilinear resampling of img[top:top+h, left:left+w] to (oh, ow), like PageWarp.warped."""
+    ys = top + (np.arange(oh) + 0.5) * (h / oh) - 0.5
+    xs = left + (np.arange(ow) + 0.5) * (w / ow) - 0.5
+    yy, xx = np.meshgrid(ys, xs, indexing="ij")
+    return ndimage.map_coordinates(img, [yy, xx], order=1, mode="nearest")
+
+
+def _mnist_like_generator(img28: np.ndarray, height: int, rng) -> np.ndarray | None:
+    a = img28
+    ys, xs = np.nonzero(a > 40)
+    if len(ys) == 0:
+        return None
+    a = a[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    g = Image.fromarray(a).resize((max(4, int(a.shape[1] * height / a.shape[0])), height), Image.BILINEAR)
+    lo = int(rng.integers(30, 140))
+    lut = [0 if v < lo else min(255, int((v - lo) * 255 / max(1, 200 - lo))) for v in range(256)]
+    return np.asarray(g.point(lut), dtype=np.float32) / 255.0
+
+
+def pipeline_cell(cov: np.ndarray | None, rng, mnist28: np.ndarray | None = None, font=False,
+                  mark: str | None = None) -> np.ndarray:
+    """A cell as the pipeline sees it. cov: cropped glyph coverage (1 = ink); or mnist28 (uint8, ink = 255)
+    drawn the generator's way; or None with mark '-'/'x'/'' (empty box)."""
+    Ht = float(rng.choice([100, 110, 120]))
+    Wt = 100.0
+    f = 1.0 if rng.random() < 0.5 else rng.uniform(0.55, 0.8)  # scan at template scale, or a photo
+    H, W = Ht * f, Wt * f
+    pad = 16
+    ph, pw = int(np.ceil(H)) + 2 * pad, int(np.ceil(W)) + 2 * pad
+    paper = rng.uniform(185, 255)
+    gy, gx = np.meshgrid(np.linspace(-0.5, 0.5, ph), np.linspace(-0.5, 0.5, pw), indexing="ij")
+    img = np.clip(paper + gx * rng.uniform(-30, 30) + gy * rng.uniform(-30, 30), 0, 255)
+    # 3 px outline at template scale, anti-aliased coverage at page scale
+    t = 3.0 * f
+    tone = rng.uniform(0, 90)
+    yy, xx = np.meshgrid(np.arange(ph) + 0.5, np.arange(pw) + 0.5, indexing="ij")
+    inside_o = (yy >= pad) & (yy < pad + H) & (xx >= pad) & (xx < pad + W)
+    inside_i = (yy >= pad + t) & (yy < pad + H - t) & (xx >= pad + t) & (xx < pad + W - t)
+    ring = (inside_o & ~inside_i).astype(np.float32)
+    ring = ndimage.gaussian_filter(ring, 0.35)
+    img = img * (1 - ring) + tone * ring
+
+    size = rng.uniform(0.85, 1.1)
+    gh = int(min(H * rng.uniform(0.62, 0.82) * size, H - 6 * f))
+    stroke = int(rng.integers(3, 8))
+    g = None
+    if mark is not None:
+        g = mark_mask(mark, gh, rng, max(2, int(round(stroke * f)))) if mark else None
+    elif mnist28 is not None:
+        g = _mnist_like_generator(mnist28, gh, rng)
+    elif cov is not None:
+        s = gh / cov.shape[0]
+        im = Image.fromarray((np.clip(cov, 0, 1) * 255).astype(np.uint8))
+        im = im.resize((max(4, int(cov.shape[1] * s)), gh), Image.BILINEAR)
+        if font and stroke > 5:
+            im = im.filter(ImageFilter.MaxFilter(3))
+        g = np.asarray(im, dtype=np.float32) / 255.0
+    if g is not None:
+        ang = rng.uniform(-7, 7) + rng.uniform(-8, 8)
+        im = Image.fromarray((np.clip(g, 0, 1) * 255).astype(np.uint8)).rotate(ang, resample=Image.BILINEAR, expand=True)
+        g = np.asarray(im, dtype=np.float32) / 255.0
+        cx = pad + W / 2 + rng.uniform(-0.1, 0.1) * W
+        cy = pad + H / 2 + rng.uniform(-0.08, 0.08) * H
+        y0, x0 = int(cy - g.shape[0] / 2), int(cx - g.shape[1] / 2)
+        m = np.zeros((ph, pw), np.float32)
+        ys0, xs0 = max(0, y0), max(0, x0)
+        ys1, xs1 = min(ph, y0 + g.shape[0]), min(pw, x0 + g.shape[1])
+        if ys1 > ys0 and xs1 > xs0:
+            m[ys0:ys1, xs0:xs1] = g[ys0 - y0:ys1 - y0, xs0 - x0:xs1 - x0]
+        pen = rng.uniform(15, 110)
+        m *= rng.uniform(0.55, 1.0) * rng.uniform(0.85, 1.0)
+        img = img * (1 - m) + pen * m
+    # page degradation before the pipeline resamples the cell
+    if rng.random() < 0.6:
+        img = ndimage.gaussian_filter(img, rng.uniform(0.3, 1.3))
+    img = img + rng.normal(0, rng.uniform(0, 8), img.shape)
+    img = np.clip(np.round(img), 0, 255).astype(np.uint8)
+    if rng.random() < 0.6:
+        import io
+        buf = io.BytesIO()
+        Image.fromarray(img).save(buf, "JPEG", quality=int(rng.integers(40, 96)))
+        img = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("L"), dtype=np.uint8)
+    # registration error of a few template px, crop 9% inside the box, 56 px per box height
+    scale = 56.0 / Ht
+    dy, dx = rng.uniform(-3.5, 3.5, 2) * f
+    top = pad + 0.09 * H + dy
+    left = pad + 0.09 * W + dx
+    oh = max(1, int(round(0.82 * Ht * scale)))
+    ow = max(1, int(round(0.82 * Wt * scale)))
+    img = _bilinear_crop(img.astype(np.float64), top, left, 0.82 * H, 0.82 * W, oh, ow)
+    img = np.clip(np.round(img), 0, 255).astype(np.uint8)
+    srt = np.sort(img.ravel())
+    lo, hi = int(srt[int(img.size * 0.01)]), int(srt[min(img.size - 1, int(img.size * 0.9))])
+    if hi - lo > 30:
+        img = np.clip((img.astype(np.float64) - lo) / (hi - lo) * 255, 0, 255).round().astype(np.uint8)
+    return img
