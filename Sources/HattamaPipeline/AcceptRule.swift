@@ -30,6 +30,11 @@ public struct AcceptRule: Sendable {
     /// equation to settle the field on it. Forms do break their arithmetic (the generated corpora break one
     /// protocol in ten): a broken equation must not be balanced by picking a digit the classifier barely saw.
     public var arithmeticCorrectionFloor: Double = 0.2
+    /// Lowest probability the classifier must have given its own first reading of a field for an equation to
+    /// settle the field on it. Two misreads can balance an equation by chance when the true value is not even
+    /// among the candidates (a 7 read as 3 in one field and a 6 read as 2 in the other, both ones digits): the
+    /// arithmetic confirms a reading only where the classifier already favoured it.
+    public var arithmeticOwnReadingFloor: Double = 0.5
 
     public init(tesseractFloor: Double, classifierFloor: Double, classifierAloneFloor: Double,
                 wordsMaxCorrections: Int = 2, arithmeticMargin: Double? = 20, arithmeticPlausibility: Double = 0.01) {

@@ -63,12 +63,14 @@ enum ArithmeticReading {
         return fields
     }
 
-    /// Whether a field may be settled on `value`: its classifier's own reading, or another value the classifier
-    /// gave at least `arithmeticCorrectionFloor`; and no other reader convinced of another number.
+    /// Whether a field may be settled on `value`: the classifier's own reading when it gave it at least
+    /// `arithmeticOwnReadingFloor`, or another value it gave at least `arithmeticCorrectionFloor`; and no other
+    /// reader convinced of another number.
     private static func mayTake(_ value: Int, candidates: [ValueCandidate], convictions: Set<Int>, rule: AcceptRule) -> Bool {
         let isOwnReading = candidates.first?.value == value
         let probability = candidates.first { $0.value == value }?.probability ?? 0
-        return (isOwnReading || probability >= rule.arithmeticCorrectionFloor) && convictions.allSatisfy { $0 == value }
+        let floor = isOwnReading ? rule.arithmeticOwnReadingFloor : rule.arithmeticCorrectionFloor
+        return probability >= floor && convictions.allSatisfy { $0 == value }
     }
 
     /// Fewest fields on which Tesseract and a strong classifier reading can be compared before Tesseract may

@@ -75,6 +75,10 @@ struct AccuracyBench: ParsableCommand {
             help: "Lowest probability of a value other than the classifier's own reading that an equation may settle a field on (calibration sweeps).")
     var arithmeticCorrectionFloor: Double?
 
+    @Option(name: .customLong("arithmetic-own-reading-floor"),
+            help: "Lowest probability of the classifier's own reading that an equation may settle a field on (calibration sweeps).")
+    var arithmeticOwnReadingFloor: Double?
+
     func run() throws {
         let catalog = try Environment.catalog(seeds: seeds)
         let corpus = try Corpus(directory: self.corpus, limit: limit)
@@ -82,6 +86,7 @@ struct AccuracyBench: ParsableCommand {
         var options = DigitizeOptions()
         if let classifierAloneFloor { options.acceptRule.classifierAloneFloor = classifierAloneFloor }
         if let arithmeticMargin { options.acceptRule.arithmeticMargin = arithmeticMargin > 0 ? arithmeticMargin : nil }
+        if let arithmeticOwnReadingFloor { options.acceptRule.arithmeticOwnReadingFloor = arithmeticOwnReadingFloor }
         if let arithmeticCorrectionFloor { options.acceptRule.arithmeticCorrectionFloor = arithmeticCorrectionFloor }
         if let arithmeticPlausibility { options.acceptRule.arithmeticPlausibility = arithmeticPlausibility }
         try ParallelDigitizer.run(files: corpus.items.map(\.image), workers: jobs, catalog: catalog,

@@ -103,6 +103,17 @@ final class ArithmeticReadingTests: XCTestCase {
         XCTAssertEqual(fields["ballots_received"]?.value, .number(1234))
     }
 
+    func testReadingsTheClassifierDoesNotFavourAreNotConfirmedByABalanceAlone() {
+        // 2002 = 1543 + 459 balances, but the classifier gave 1543 only p = 0.46: two misreads can balance by chance.
+        let fields = byKey(ArithmeticReading.apply([
+            reading("ballots_received", [(2002, 0.85), (2006, 0.12)]),
+            reading("ballots_issued", [(1543, 0.46), (1549, 0.21), (1542, 0.17)]),
+            reading("ballots_unused", [(459, 1)], accepted: true),
+        ], relations: balance, rule: rule))
+        XCTAssertEqual(fields["ballots_issued"]?.status, .uncertain)
+        XCTAssertEqual(fields["ballots_received"]?.status, .uncertain)
+    }
+
     func testTurnedOffTheRecordsAreUnchanged() {
         var off = rule
         off.arithmeticMargin = nil
