@@ -4,12 +4,14 @@ import HattamaCore
 /// digits the classifier was unsure of.
 ///
 /// For every equation with a field not yet accepted, `EquationDecoder` finds the likeliest combination of
-/// the fields' candidate values (accepted fields fixed) under which it holds. The combination is accepted
-/// only when it is `AcceptRule.arithmeticMargin` times likelier than any other balancing combination and not
-/// wildly less likely than the fields' own readings (`arithmeticPlausibility`), and never on a value another
-/// reader contradicts with conviction: the "in words" cell, or Tesseract on a page where it proves reliable. Each field it settles records
-/// an `arithmetic` reading naming the equation, beside what the readers saw, so the record shows how the
-/// value was reached. The relations are judged afterwards by `ConsistencyChecker` as usual.
+/// the fields' candidate values (accepted fields fixed) under which it holds. The combination settles the
+/// open fields only when it is `AcceptRule.arithmeticMargin` times likelier than any other balancing
+/// combination, not wildly less likely than the fields' own readings (`arithmeticPlausibility`), every value
+/// it takes was given enough probability by the classifier (`arithmeticOwnReadingFloor` for its own reading,
+/// `arithmeticCorrectionFloor` for another), and no other reader contradicts it with conviction: the
+/// "in words" cell, or Tesseract on a page where it proves reliable. Each field it settles records an
+/// `arithmetic` reading naming the equation, beside what the readers saw, so the record shows how the value
+/// was reached. The relations are judged afterwards by `ConsistencyChecker` as usual.
 enum ArithmeticReading {
     /// Reader name of the value an equation settled.
     static let reader = "arithmetic"
