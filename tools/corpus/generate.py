@@ -110,12 +110,16 @@ def hand_fonts() -> list[str]:
     return out
 
 
+RU_LETTERS = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
+KK_LETTERS = RU_LETTERS + "әғқңөұүһі"
+
+
 @lru_cache(maxsize=None)
-def hand_word_fonts() -> list[str]:
+def hand_word_fonts(letters: str = RU_LETTERS) -> list[str]:
     out = []
     for n in HAND_WORD_FONTS:
         p = _font_path(n)
-        if p and covers(p, "абвгдежзийклмнопрстуфхцчшщъыьэюя"):
+        if p and covers(p, letters):
             out.append(p)
     return out
 
@@ -415,6 +419,27 @@ def _plural(n, one, few, many):
     if 11 <= n <= 19:
         return many
     return {1: one, 2: few, 3: few, 4: few}.get(n % 10, many)
+
+
+_KK_ONES = ["", "бір", "екі", "үш", "төрт", "бес", "алты", "жеті", "сегіз", "тоғыз"]
+_KK_TENS = ["", "он", "жиырма", "отыз", "қырық", "елу", "алпыс", "жетпіс", "сексен", "тоқсан"]
+
+
+def _kk_group(n):
+    w = [_KK_ONES[n // 100], "жүз"] if n >= 100 else []
+    return [x for x in w + [_KK_TENS[n % 100 // 10], _KK_ONES[n % 10]] if x]
+
+
+def kk_words(n: int) -> str:
+    """Kazakh number words as a commission writes them (0-999,999): 1,247 = бір мың екі жүз қырық жеті."""
+    if n == 0:
+        return "нөл"
+    th, un = divmod(n, 1000)
+    return " ".join((_kk_group(th) + ["мың"] if th else []) + _kk_group(un))
+
+
+def number_words(n: int, language: str) -> str:
+    return kk_words(n) if language == "kk" else ru_words(n)
 
 
 def ru_words(n: int) -> str:
@@ -837,7 +862,7 @@ def write_values(page, form, rows, values, style, rng, ink, correction):
         elif r["box"]:
             ink.free(r["box"], text, style["align"], style)
         if r["words"] and r["kind"] == "count":
-            ink.words(r["words"], ru_words(values[k]), style)
+            ink.words(r["words"], number_words(values[k], style.get("words_language", "ru")), style)
     return records
 
 
@@ -1137,6 +1162,10 @@ def render_one(ctx: Context, i: int):
         style["padding"] = "zero" if rng.random() < 0.3 else "none"
     if not any(r["cells"] for r in rows if r["kind"] == "count"):
         style["padding"] = "none"                            # free cells are never padded
+    # The words language draws from rng only when asked for, so default corpora stay as they were.
+    words_language = a.words_language if a.words_language != "mixed" else ("kk" if rng.random() < 0.5 else "ru")
+    style["words_language"] = words_language
+    word_fonts = hand_word_fonts(KK_LETTERS if words_language == "kk" else RU_LETTERS)
     hand = None
     if handwritten:
         fonts = hand_fonts()
@@ -1149,7 +1178,7 @@ def render_one(ctx: Context, i: int):
                 "font_size": 90, "colour": colour, "pressure": float(rng.uniform(0.55, 1.0)),
                 "stroke": int(rng.integers(3, 8)), "slant": float(rng.uniform(-8, 8)),
                 "size": float(rng.uniform(0.85, 1.1)), "mnist_threshold": int(rng.integers(30, 140)),
-                "word_font": hand_word_fonts()[int(rng.integers(len(hand_word_fonts())))]}
+                "word_font": word_fonts[int(rng.integers(len(word_fonts)))]}
     page = ctx.static_page(form, election, family).copy()
     if handwritten:
         page = page.convert("RGB")
@@ -1191,6 +1220,8 @@ def render_one(ctx: Context, i: int):
                           "word_font": Path(hand["word_font"]).stem}
         if hand["source"] == "mnist":
             render["hand"]["mnist_file"] = os.path.relpath(ctx.mnist_path, ROOT)
+    if words_language != "ru":
+        render["words_language"] = words_language
     render["corrections"] = corrections
     render.update(params)
     truth_values = {}
@@ -1236,6 +1267,9 @@ def main(argv=None):
     ap.add_argument("--unique-precincts", action="store_true",
                     help="precinct number of protocol i is i + 1 (one election with distinct precincts); "
                          "the counts are those drawn without the flag")
+    ap.add_argument("--words-language", choices=["ru", "kk", "mixed"], default="ru",
+                    help="language of the numbers in words (forms with a words column): Russian (default), Kazakh, "
+                         "or either at random per protocol")
     ap.add_argument("--no-manifest", action="store_true", help="do not write DIR/corpus.json")
     ap.add_argument("--quiet", action="store_true")
     a = ap.parse_args(argv)
