@@ -138,8 +138,7 @@ public struct AcceptRule: Sendable {
         guard let classifier = evidence.first(where: { $0.reader == "digit_classifier" }),
               isStrongAlone(classifier, inkedMarks: inkedMarks), classifier.value(kind: kind) == wordsValue,
               let corrections = words.wordsCorrections, corrections <= wordsMaxCorrections else { return combined }
-        if let tesseract = evidence.first(where: { $0.reader == "tesseract" }), let read = tesseract.value(kind: kind),
-           read != wordsValue, tesseract.confidence >= tesseractFloor, tesseract.digits.count == inkedMarks {
+        if let conviction = tesseractConviction(evidence, inkedMarks: inkedMarks), FieldValue.number(conviction) != wordsValue {
             return combined
         }
         combined.value = wordsValue
