@@ -33,15 +33,6 @@ CI = {c: i for i, c in enumerate(CLASSES)}
 LEPTONICA_LUMA = np.array([0.3, 0.5, 0.2])
 
 
-def homography(src, dst):
-    a, b = [], []
-    for (x, y), (u, v) in zip(src, dst):
-        a.append([x, y, 1, 0, 0, 0, -u * x, -u * y]); b.append(u)
-        a.append([0, 0, 0, x, y, 1, -v * x, -v * y]); b.append(v)
-    h = np.linalg.solve(np.array(a, float), np.array(b, float))
-    return np.append(h, 1).reshape(3, 3)
-
-
 def gray(path):
     im = Image.open(path)
     if im.mode == "L":
@@ -111,7 +102,7 @@ def cells_of(corpus_dir):
         form = forms[t["form"]]
         rows = generate.expand_fields(form, elections[t["election"]])
         pw, ph = form["page"]["width"], form["page"]["height"]
-        hm = homography([(0, 0), (pw, 0), (pw, ph), (0, ph)], t["render"]["page_corners"])
+        hm = generate.homography([(0, 0), (pw, 0), (pw, ph), (0, ph)], t["render"]["page_corners"])
         img = None
         pad = t["render"].get("padding", "none")
         corrected = {c["key"]: c for c in t["render"].get("corrections", [])}

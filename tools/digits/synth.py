@@ -9,6 +9,7 @@ noise and specks.
 from __future__ import annotations
 
 import glob
+import io
 import os
 
 import numpy as np
@@ -281,6 +282,13 @@ def mark_mask(ch: str, height: int, rng, stroke: int) -> np.ndarray:
     return np.asarray(m, dtype=np.float32) / 255.0
 
 
+def jpeg_roundtrip(img: np.ndarray, rng) -> np.ndarray:
+    """The uint8 grey image saved and read back as JPEG at a quality of 40-95."""
+    buf = io.BytesIO()
+    Image.fromarray(img).save(buf, "JPEG", quality=int(rng.integers(40, 96)))
+    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("L"), dtype=np.uint8)
+
+
 def box_cell(cov: np.ndarray | None, rng, mnist=False, mark: str | None = None) -> np.ndarray:
     """cov: cropped coverage map of the glyph (1 = ink), or None with mark='-'/'x'/'' (empty box)."""
     H = int(rng.integers(34, 96))
@@ -345,10 +353,7 @@ def box_cell(cov: np.ndarray | None, rng, mnist=False, mark: str | None = None) 
     img = img + rng.normal(0, rng.uniform(0, 8), img.shape)
     img = np.clip(np.round(img), 0, 255).astype(np.uint8)
     if rng.random() < 0.7:
-        import io
-        buf = io.BytesIO()
-        Image.fromarray(img).save(buf, "JPEG", quality=int(rng.integers(40, 96)))
-        img = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("L"), dtype=np.uint8)
+        img = jpeg_roundtrip(img, rng)
     # the pipeline's contrastStretched(): levels at the 1st and 90th percentile to 0 and 255 if > 30 apart
     srt = np.sort(img.ravel())
     lo, hi = int(srt[int(img.size * 0.01)]), int(srt[min(img.size - 1, int(img.size * 0.9))])
@@ -445,10 +450,7 @@ def pipeline_cell(cov: np.ndarray | None, rng, mnist28: np.ndarray | None = None
     img = img + rng.normal(0, rng.uniform(0, 8), img.shape)
     img = np.clip(np.round(img), 0, 255).astype(np.uint8)
     if rng.random() < 0.6:
-        import io
-        buf = io.BytesIO()
-        Image.fromarray(img).save(buf, "JPEG", quality=int(rng.integers(40, 96)))
-        img = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("L"), dtype=np.uint8)
+        img = jpeg_roundtrip(img, rng)
     # registration error of a few template px, crop 9% inside the box, 56 px per box height
     scale = 56.0 / Ht
     dy, dx = rng.uniform(-3.5, 3.5, 2) * f
