@@ -6,13 +6,10 @@ import HattamaOCR
 
 /// The four bundled handwritten samples end to end: what the arithmetic settles is right and says how.
 final class HandwrittenSamplesTests: XCTestCase {
-    static let repoRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     func testEquationsSettleFieldsAndNoAcceptedFieldIsWrong() throws {
-        let catalog = try TemplateCatalog(seedsDirectory: Self.repoRoot.appendingPathComponent("seeds"))
+        let catalog = try TemplateCatalog(seedsDirectory: RepoPaths.root.appendingPathComponent("seeds"))
         let reader = try ProtocolReader(catalog: catalog, classifier: try DigitClassifier())
-        let folder = Self.repoRoot.appendingPathComponent("testimages/handwritten")
+        let folder = RepoPaths.root.appendingPathComponent("testimages/handwritten")
         let images = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "jpg" }.sorted { $0.path < $1.path }
         XCTAssertEqual(images.count, 4)

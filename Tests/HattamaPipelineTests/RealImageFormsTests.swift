@@ -6,10 +6,6 @@ import HattamaCore
 /// Registers the real Kenya, Argentina and Colombia images in `../shared/realimages` (beside the checkout;
 /// skipped when absent) with their templates and checks that each gives a record.
 final class RealImageFormsTests: XCTestCase {
-    static let repoRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let realImages = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/realimages")
-
     /// Image, form, registration method, lowest score, number of fields.
     static let cases: [(file: String, form: String, method: String, minimumScore: Double, fields: Int)] = [
         ("ke_2013_pres_form34_ngomano_primary_kibwezi_west_p1_scan300dpi.jpg", "ke-2013-presidential-form34", "table", 0.75, 15),
@@ -17,13 +13,13 @@ final class RealImageFormsTests: XCTestCase {
     ]
 
     func testRealFormsRegisterWithTheirTemplates() throws {
-        guard FileManager.default.fileExists(atPath: Self.realImages.path) else {
-            throw XCTSkip("no real images at \(Self.realImages.path)")
+        guard FileManager.default.fileExists(atPath: RepoPaths.realImages.path) else {
+            throw XCTSkip("no real images at \(RepoPaths.realImages.path)")
         }
-        let catalog = try TemplateCatalog(seedsDirectory: Self.repoRoot.appendingPathComponent("seeds"))
+        let catalog = try TemplateCatalog(seedsDirectory: RepoPaths.root.appendingPathComponent("seeds"))
         let reader = try ProtocolReader(catalog: catalog, classifier: nil)
         for testCase in Self.cases {
-            let url = Self.realImages.appendingPathComponent(testCase.file)
+            let url = RepoPaths.realImages.appendingPathComponent(testCase.file)
             let outcomes = reader.read(fileAt: url, options: DigitizeOptions(formID: testCase.form))
             XCTAssertEqual(outcomes.count, 1, testCase.file)
             guard case .success(let record)? = outcomes.first?.result else {
@@ -50,12 +46,12 @@ final class RealImageFormsTests: XCTestCase {
     /// The Colombia E-14 has solid marks but its numbers are written in free space without printed boxes,
     /// so the box-outline score cannot confirm the fit: it is still refused as "not a protocol".
     func testColombiaE14IsNotYetRegistered() throws {
-        guard FileManager.default.fileExists(atPath: Self.realImages.path) else {
-            throw XCTSkip("no real images at \(Self.realImages.path)")
+        guard FileManager.default.fileExists(atPath: RepoPaths.realImages.path) else {
+            throw XCTSkip("no real images at \(RepoPaths.realImages.path)")
         }
-        let catalog = try TemplateCatalog(seedsDirectory: Self.repoRoot.appendingPathComponent("seeds"))
+        let catalog = try TemplateCatalog(seedsDirectory: RepoPaths.root.appendingPathComponent("seeds"))
         let reader = try ProtocolReader(catalog: catalog, classifier: nil)
-        let url = Self.realImages.appendingPathComponent("co_2018_senado_e14_delegados_medellin_z01_p01_m010.png")
+        let url = RepoPaths.realImages.appendingPathComponent("co_2018_senado_e14_delegados_medellin_z01_p01_m010.png")
         let outcomes = reader.read(fileAt: url, options: DigitizeOptions(formID: "co-2018-senado-e14-delegados"))
         guard case .failure(.notAProtocol(let form, _))? = outcomes.first?.result else {
             XCTFail("the Colombia E-14 now registers: update this test and docs/real-forms.md")

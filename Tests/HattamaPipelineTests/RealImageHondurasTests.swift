@@ -6,9 +6,6 @@ import HattamaCore
 /// Registers the three real Honduras 2025 actas de cierre in `../shared/realimages` (beside the checkout;
 /// skipped when absent) and checks that every field's boxes land where the printed boxes are.
 final class RealImageHondurasTests: XCTestCase {
-    static let repoRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let realImages = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/realimages")
     static let formID = "hn-2025-presidential-acta-cierre"
 
     /// Per image: where the outer yellow frame of the "EN NÚMEROS" column is printed, measured
@@ -22,15 +19,15 @@ final class RealImageHondurasTests: XCTestCase {
     ]
 
     func testHondurasActasRegisterOntoTheirPrintedBoxes() throws {
-        guard FileManager.default.fileExists(atPath: Self.realImages.path) else {
-            throw XCTSkip("no real images at \(Self.realImages.path)")
+        guard FileManager.default.fileExists(atPath: RepoPaths.realImages.path) else {
+            throw XCTSkip("no real images at \(RepoPaths.realImages.path)")
         }
-        let catalog = try TemplateCatalog(seedsDirectory: Self.repoRoot.appendingPathComponent("seeds"))
+        let catalog = try TemplateCatalog(seedsDirectory: RepoPaths.root.appendingPathComponent("seeds"))
         let form = try catalog.resolve(formID: Self.formID)
         let reader = try ProtocolReader(catalog: catalog, classifier: nil)
         let referenceTopLeft = (x: 211.5, y: 165.5), referenceBottomRight = (x: 523.5, y: 575.5)
         for testCase in Self.cases {
-            let url = Self.realImages.appendingPathComponent(testCase.file)
+            let url = RepoPaths.realImages.appendingPathComponent(testCase.file)
             let outcomes = reader.read(fileAt: url, options: DigitizeOptions(formID: Self.formID))
             XCTAssertEqual(outcomes.count, 1, testCase.file)
             guard let outcome = outcomes.first else { continue }
