@@ -30,9 +30,11 @@ enum ArithmeticReading {
         }
         let tesseractCounts = tesseractIsReliable(on: readings, rule: rule)
         var convictions: [String: Set<Int>] = [:]
+        var wordsConvictions: [String: Set<Int>] = [:]
         for reading in readings {
             let numbers = [tesseractCounts ? reading.tesseractConviction : nil, reading.wordsConviction].compactMap { $0 }
             convictions[reading.record.key, default: []].formUnion(numbers)
+            wordsConvictions[reading.record.key, default: []].formUnion([reading.wordsConviction].compactMap { $0 })
         }
         let equations = relations.filter { $0.comparison == .equal }
         var settledSomething = true
@@ -45,7 +47,9 @@ enum ArithmeticReading {
                       solution.margin >= margin, solution.plausibility >= rule.arithmeticPlausibility,
                       open.allSatisfy({ key in
                           solution.values[key].map { value in
-                              mayTake(value, candidates: candidates[key] ?? [], convictions: convictions[key] ?? [], rule: rule)
+                              mayTake(value, candidates: candidates[key] ?? [], convictions: convictions[key] ?? [],
+                                      wordsConvictions: wordsConvictions[key] ?? [], isLoneOpenField: open.count == 1,
+                                      rule: rule)
                           } ?? false
                       }) else { continue }
                 let confidence = solution.probability / (solution.probability + solution.runnerUp)
@@ -67,12 +71,18 @@ enum ArithmeticReading {
 
     /// Whether a field may be settled on `value`: the classifier's own reading when it gave it at least
     /// `arithmeticOwnReadingFloor`, or another value it gave at least `arithmeticCorrectionFloor`; and no other
-    /// reader convinced of another number.
-    private static func mayTake(_ value: Int, candidates: [ValueCandidate], convictions: Set<Int>, rule: AcceptRule) -> Bool {
+    /// reader convinced of another number. The one exception: the lone open field of an equation, settled on
+    /// the classifier's own reading, is not vetoed by Tesseract. Its value is then fixed by the equation's
+    /// accepted fields and read the same by the classifier, two independent sources against Tesseract's
+    /// reading of handwriting (1284 read as 1754 at 0.98 on a page where it read the printed-like digits
+    /// well). The words cell still vetoes it.
+    private static func mayTake(_ value: Int, candidates: [ValueCandidate], convictions: Set<Int>,
+                                wordsConvictions: Set<Int>, isLoneOpenField: Bool, rule: AcceptRule) -> Bool {
         let isOwnReading = candidates.first?.value == value
         let probability = candidates.first { $0.value == value }?.probability ?? 0
         let floor = isOwnReading ? rule.arithmeticOwnReadingFloor : rule.arithmeticCorrectionFloor
-        return probability >= floor && convictions.allSatisfy { $0 == value }
+        let vetoes = isLoneOpenField && isOwnReading ? wordsConvictions : convictions
+        return probability >= floor && vetoes.allSatisfy { $0 == value }
     }
 
     /// Fewest fields on which Tesseract and a strong classifier reading can be compared before Tesseract may

@@ -71,6 +71,28 @@ final class ArithmeticReadingTests: XCTestCase {
         }
     }
 
+    func testTheLoneOpenFieldOfAnEquationReadAsItBalancesIsNotVetoedByTesseractButIsByTheWords() {
+        // 1284 = 1695 - 411 from two accepted fields, and the classifier read 1284: Tesseract's 1754 does not stand.
+        let page = { (tesseract: Int?, words: Int?) in
+            self.byKey(ArithmeticReading.apply([
+                self.reading("ballots_received", [(1695, 1)], accepted: true),
+                self.reading("ballots_issued", [(1284, 0.9), (1784, 0.05)], tesseract: tesseract, words: words),
+                self.reading("ballots_unused", [(411, 1)], accepted: true),
+            ], relations: self.balance, rule: self.rule))["ballots_issued"]
+        }
+        XCTAssertEqual(page(1754, nil)?.status, .accepted)
+        XCTAssertEqual(page(1754, nil)?.value, .number(1284))
+        XCTAssertEqual(page(nil, 1754)?.status, .uncertain, "the words cell still vetoes")
+
+        // A correction (1234, not the classifier's own 1284) of a lone open field is still vetoed by Tesseract.
+        let corrected = byKey(ArithmeticReading.apply([
+            reading("ballots_received", [(1284, 0.6), (1234, 0.38)], tesseract: 1284),
+            reading("ballots_issued", [(1000, 0.99)], accepted: true),
+            reading("ballots_unused", [(234, 1)], accepted: true),
+        ], relations: balance, rule: rule))
+        XCTAssertEqual(corrected["ballots_received"]?.status, .uncertain)
+    }
+
     func testTesseractConfidentlyWrongOnThisPageVetoesNothing() {
         // On three fields the classifier is sure of, Tesseract was just as sure of other numbers (handwriting).
         var page = [

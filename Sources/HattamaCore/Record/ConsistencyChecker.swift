@@ -26,6 +26,8 @@ public enum ConsistencyChecker {
         // even when a reader was not confident enough for the field to be accepted on its own.
         let agreedBefore = Set(fields.filter { $0.isTrusted || $0.readersAgree }.map(\.key))
         let trustedValues = values(of: fields) { $0.isTrusted }
+        // Accepted fields, and one-reader fields strong enough to wait for an equation's support.
+        let strongBefore = trustedBefore.union(fields.filter { $0.reasons == [needsRelationSupport] }.map(\.key))
 
         // Values each field could have: the agreed value, or (when in doubt) any value at all.
         var candidates: [String: [Int]] = [:]
@@ -58,7 +60,9 @@ public enum ConsistencyChecker {
             let cannotHold = doubtful <= 1 && !relation.isSatisfiable(candidates: candidates)
             if cannotHold { formIsInconsistent = true }
             guard isBroken || cannotHold else { continue }
-            for key in relation.keys {
+            let blamed = cannotHold ? relation.keys : keysToBlame(relation, fields: fields, index: index,
+                                                                  strong: strongBefore, values: allValues)
+            for key in blamed {
                 guard let i = index[key] else { continue }
                 if fields[i].status == .accepted { fields[i].status = .uncertain }
                 fields[i].reasons.append("\(relationFailedReason):\(relation.id)")
@@ -86,6 +90,37 @@ public enum ConsistencyChecker {
             status = .needsReview
         }
         return (fields, records, status)
+    }
+
+    /// The fields a broken relation casts doubt on: all of them, except for an inequality that another
+    /// reading of its weak fields (neither accepted nor waiting for an equation's support) would satisfy.
+    /// There the weak field is the likelier culprit: "voters on the list" read as 6 by Tesseract and 1116 by
+    /// the classifier does not make 490 ballots issued, settled by its equation and spelled in words, doubtful.
+    /// An equation's failure casts doubt on every field: `ArithmeticReading` has already tried every candidate
+    /// of its open fields, and a field waiting for support still needs an equation to hold.
+    static func keysToBlame(_ relation: ControlRelation, fields: [FieldRecord], index: [String: Int],
+                            strong: Set<String>, values: [String: Int]) -> [String] {
+        let weak = relation.keys.filter { !strong.contains($0) }
+        guard relation.comparison != .equal, !weak.isEmpty, weak.count < relation.keys.count else {
+            return relation.keys
+        }
+        var candidates: [String: [Int]] = [:]
+        for key in relation.keys {
+            guard let i = index[key] else { return relation.keys }
+            if strong.contains(key) {
+                guard let value = values[key] else { return relation.keys }
+                candidates[key] = [value]
+            } else {
+                let read = fields[i].readings.map(\.value) + fields[i].alternatives.map(\.value)
+                let others = Set(read.compactMap { value -> Int? in
+                    if case .number(let n)? = value { return n }
+                    return nil
+                })
+                guard !others.isEmpty else { return relation.keys }
+                candidates[key] = Array(others)
+            }
+        }
+        return relation.isSatisfiable(candidates: candidates) ? weak : relation.keys
     }
 
     /// Accepts one-reader fields that the arithmetic confirms (see `needsRelationSupport`).
