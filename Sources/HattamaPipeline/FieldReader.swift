@@ -30,57 +30,96 @@ final class FieldReader {
         self.classifier = classifier
     }
 
-    /// Reads `field`; `wordsLanguages` are the languages of its "in words" cell, if it has one.
-    func read(_ field: FieldSpec, on page: GrayImage, homography: Homography, rule: AcceptRule,
-              wordsLanguages: [NumberLanguage] = []) -> FieldReading {
-        let rect = field.valueRect
-        let box = homography.boundingBox(of: rect)
+    /// What the readers saw in the ink of a field: each reader's evidence, the classifier's verdict on each
+    /// cell, and how many cells or marks carry ink.
+    private struct InkReading {
         var evidence: [FieldEvidence] = []
         var predictions: [DigitPrediction] = []
         var inkedMarks = 0
+
+        /// This reading of a number written again beside the boxes, the classifier's text keeping what it
+        /// saw struck out in them first ("### 832"), so the record shows both.
+        func after(struck boxes: InkReading) -> InkReading {
+            var out = self
+            if let i = out.evidence.firstIndex(where: { $0.reader == "digit_classifier" }),
+               let struck = boxes.evidence.first(where: { $0.reader == "digit_classifier" }) {
+                out.evidence[i].text = struck.text + " " + out.evidence[i].text
+            }
+            return out
+        }
+    }
+
+    /// Reads `field`; `wordsLanguages` are the languages of its "in words" cell, if it has one. With
+    /// `pageWidth` (the template's), a number struck out in the field's boxes is read where it was written
+    /// again, beside them (`FieldSpec.correctionArea`).
+    func read(_ field: FieldSpec, on page: GrayImage, homography: Homography, rule: AcceptRule,
+              wordsLanguages: [NumberLanguage] = [], pageWidth: Double? = nil) -> FieldReading {
+        var rect = field.valueRect
+        var ink = InkReading()
         if let cells = field.cells {
-            let scale = Self.cellHeight / cells.height
-            let crops = cells.boxes.map { page.warped($0.inset(by: 0.09), through: homography, scale: scale).contrastStretched() }
-            let inked = crops.map { !CellInk($0).isBlank }
-            inkedMarks = inked.filter { $0 }.count
-            if let first = inked.firstIndex(of: true), let last = inked.lastIndex(of: true) {
-                let span = Array(crops[first...last])
-                let glyphs = span.map { $0.croppedToInk(margin: 2) ?? GrayImage(width: 20, height: 20) }
-                let strip = GrayImage.strip(glyphs, gap: 6, margin: 16)
-                evidence.append(readWithTesseract(strip))
-                if let classifier {
-                    predictions = classifier.classify(span)
-                    evidence.append(evidenceFrom(predictions))
+            ink = readBoxes(cells, on: page, homography: homography)
+            if ink.predictions.contains(where: { $0.best == .struck }), let pageWidth,
+               let area = field.correctionArea(pageWidth: pageWidth) {
+                let rewritten = readFreeHand(area, inset: 0.02, on: page, homography: homography)
+                if rewritten.inkedMarks > 0 {
+                    ink = rewritten.after(struck: ink)
+                    rect = TemplateRect(x: rect.x, y: rect.y, width: area.maxX - rect.x, height: rect.height)
                 }
             }
         } else if let freeBox = field.box {
-            let scale = Self.cellHeight / freeBox.height
-            let crop = page.warped(freeBox.inset(by: 0.04), through: homography, scale: scale).contrastStretched()
-            if !CellInk(crop).isBlank {
-                let padded = GrayImage.strip([crop], gap: 0, margin: 16)
-                evidence.append(readWithTesseract(padded))
-                let pieces = InkSegmenter.segmentDigits(in: crop)
-                inkedMarks = pieces.count
-                if let classifier, !pieces.isEmpty {
-                    predictions = classifier.classify(pieces)
-                    evidence.append(evidenceFrom(predictions))
-                }
-            }
+            ink = readFreeHand(freeBox, inset: 0.04, on: page, homography: homography)
         }
-        var record = rule.decide(field: field, evidence: evidence, inkedMarks: inkedMarks, box: box)
+        let box = homography.boundingBox(of: rect)
+        var evidence = ink.evidence
+        var record = rule.decide(field: field, evidence: evidence, inkedMarks: ink.inkedMarks, box: box)
         // The words cell costs a Tesseract run with a language model: read it only where it can decide.
         if record.status != .accepted, field.kind == .count, let wordsRect = field.words,
-           rule.wordsCouldDecide(evidence, inkedMarks: inkedMarks),
+           rule.wordsCouldDecide(evidence, inkedMarks: ink.inkedMarks),
            let words = wordsReader.read(wordsRect, on: page, homography: homography, languages: wordsLanguages) {
-            record = rule.combine(record, words: words, evidence: evidence, inkedMarks: inkedMarks, kind: field.kind)
+            record = rule.combine(record, words: words, evidence: evidence, inkedMarks: ink.inkedMarks, kind: field.kind)
             evidence.append(words)
         }
         guard field.kind == .count else { return FieldReading(record: record) }
         let words = evidence.first { $0.reader == FieldEvidence.wordsReader }
         return FieldReading(record: record,
-                            candidates: record.status == .accepted ? [] : ValueCandidates.from(predictions),
-                            tesseractConviction: rule.tesseractConviction(evidence, inkedMarks: inkedMarks),
+                            candidates: record.status == .accepted ? [] : ValueCandidates.from(ink.predictions),
+                            tesseractConviction: rule.tesseractConviction(evidence, inkedMarks: ink.inkedMarks),
                             wordsConviction: words?.number)
+    }
+
+    /// One digit per printed box: Tesseract on the inked boxes' glyphs in a row, the classifier on each box.
+    private func readBoxes(_ cells: DigitCells, on page: GrayImage, homography: Homography) -> InkReading {
+        var ink = InkReading()
+        let scale = Self.cellHeight / cells.height
+        let crops = cells.boxes.map { page.warped($0.inset(by: 0.09), through: homography, scale: scale).contrastStretched() }
+        let inked = crops.map { !CellInk($0).isBlank }
+        ink.inkedMarks = inked.filter { $0 }.count
+        guard let first = inked.firstIndex(of: true), let last = inked.lastIndex(of: true) else { return ink }
+        let span = Array(crops[first...last])
+        let glyphs = span.map { $0.croppedToInk(margin: 2) ?? GrayImage(width: 20, height: 20) }
+        ink.evidence.append(readWithTesseract(GrayImage.strip(glyphs, gap: 6, margin: 16)))
+        if let classifier {
+            ink.predictions = classifier.classify(span)
+            ink.evidence.append(evidenceFrom(ink.predictions))
+        }
+        return ink
+    }
+
+    /// A number written free-hand in `rect`: Tesseract on the whole crop, the classifier on the pieces
+    /// `InkSegmenter` cuts it into.
+    private func readFreeHand(_ rect: TemplateRect, inset: Double, on page: GrayImage, homography: Homography) -> InkReading {
+        var ink = InkReading()
+        let scale = Self.cellHeight / rect.height
+        let crop = page.warped(rect.inset(by: inset), through: homography, scale: scale).contrastStretched()
+        guard !CellInk(crop).isBlank else { return ink }
+        ink.evidence.append(readWithTesseract(GrayImage.strip([crop], gap: 0, margin: 16)))
+        let pieces = InkSegmenter.segmentDigits(in: crop)
+        ink.inkedMarks = pieces.count
+        if let classifier, !pieces.isEmpty {
+            ink.predictions = classifier.classify(pieces)
+            ink.evidence.append(evidenceFrom(ink.predictions))
+        }
+        return ink
     }
 
     private func readWithTesseract(_ strip: GrayImage) -> FieldEvidence {

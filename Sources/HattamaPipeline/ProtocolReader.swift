@@ -99,7 +99,7 @@ public final class ProtocolReader {
         let wordsLanguages = NumberLanguage.languages(forCountry: form.template.country)
         let readings = form.fields.map {
             fieldReader.read($0, on: image, homography: registration.homography, rule: options.acceptRule,
-                             wordsLanguages: wordsLanguages)
+                             wordsLanguages: wordsLanguages, pageWidth: form.template.page.width)
         }
         let fields = ArithmeticReading.apply(readings, relations: form.relations, rule: options.acceptRule)
         let checked = ConsistencyChecker.check(fields: fields, relations: form.relations)

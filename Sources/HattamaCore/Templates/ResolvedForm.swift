@@ -15,6 +15,18 @@ public struct FieldSpec: Sendable, Equatable {
     public var valueRect: TemplateRect {
         cells?.enclosingRect ?? box ?? TemplateRect(x: 0, y: 0, width: 0, height: 0)
     }
+
+    /// Where a commission writes the number again when it strikes out what it wrote in the digit boxes: the
+    /// rest of the row right of the boxes, up to the words cell or the page's right margin (2% of its width).
+    /// Nil for a field without boxes, or when less than one box's width is left.
+    public func correctionArea(pageWidth: Double) -> TemplateRect? {
+        guard let cells else { return nil }
+        let row = cells.enclosingRect
+        let start = row.maxX + cells.width * 0.08
+        let end = words?.x ?? pageWidth * 0.98
+        guard end - start >= cells.width else { return nil }
+        return TemplateRect(x: start, y: row.y, width: end - start, height: row.height)
+    }
 }
 
 /// A template bound to an election: the concrete fields, in order, and the concrete relations.
