@@ -60,7 +60,7 @@ final class FieldReader {
             ink = readBoxes(cells, on: page, homography: homography)
             if ink.predictions.contains(where: { $0.best == .struck }), let pageWidth,
                let area = field.correctionArea(pageWidth: pageWidth) {
-                let rewritten = readFreeHand(area, inset: 0.02, on: page, homography: homography)
+                let rewritten = readFreeHand(area, inset: 0.02, on: page, homography: homography, pastLeadingRule: true)
                 if rewritten.inkedMarks > 0 {
                     ink = rewritten.after(struck: ink)
                     rect = TemplateRect(x: rect.x, y: rect.y, width: area.maxX - rect.x, height: rect.height)
@@ -106,11 +106,14 @@ final class FieldReader {
     }
 
     /// A number written free-hand in `rect`: Tesseract on the whole crop, the classifier on the pieces
-    /// `InkSegmenter` cuts it into.
-    private func readFreeHand(_ rect: TemplateRect, inset: Double, on page: GrayImage, homography: Homography) -> InkReading {
+    /// `InkSegmenter` cuts it into. `pastLeadingRule`: leave out a ruled line near the left edge and what lies
+    /// before it (the table border beside the digit boxes).
+    private func readFreeHand(_ rect: TemplateRect, inset: Double, on page: GrayImage, homography: Homography,
+                              pastLeadingRule: Bool = false) -> InkReading {
         var ink = InkReading()
         let scale = Self.cellHeight / rect.height
-        let crop = page.warped(rect.inset(by: inset), through: homography, scale: scale).contrastStretched()
+        var crop = page.warped(rect.inset(by: inset), through: homography, scale: scale).contrastStretched()
+        if pastLeadingRule { crop = crop.trimmedPastLeadingRule() }
         guard !CellInk(crop).isBlank else { return ink }
         ink.evidence.append(readWithTesseract(GrayImage.strip([crop], gap: 0, margin: 16)))
         let pieces = InkSegmenter.segmentDigits(in: crop)
