@@ -15,8 +15,9 @@ enum ValueCandidates {
     /// Values spelled by `predictions` (cells in order, blank cells before the first and after the last mark
     /// already left out), likeliest first.
     ///
-    /// Padding (blank, dash, X) may only come before the first digit: padding after a digit, a struck-out
-    /// cell, or no digit at all leaves the sequence out, as the single reading does. A sequence's probability
+    /// Padding (blank, dash, X) and struck-out marks may only come before the first digit (a number struck
+    /// out and written again after it, as in a free cell): either after a digit, or no digit at all, leaves the
+    /// sequence out. A sequence's probability
     /// is the product of its cells' probabilities; sequences spelling the same number are added up.
     static func from(_ predictions: [DigitPrediction]) -> [ValueCandidate] {
         var beam: [Sequence] = [Sequence(value: 0, digits: 0, probability: 1)]
@@ -28,7 +29,7 @@ enum ValueCandidates {
                     if let digit = cellClass.digit {
                         next.append(Sequence(value: sequence.value * 10 + digit, digits: sequence.digits + 1,
                                              probability: probability))
-                    } else if cellClass != .struck, sequence.digits == 0 {
+                    } else if sequence.digits == 0 {
                         next.append(Sequence(value: 0, digits: 0, probability: probability))
                     }
                 }

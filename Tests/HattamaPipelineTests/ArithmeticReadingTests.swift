@@ -171,4 +171,16 @@ final class ArithmeticReadingTests: XCTestCase {
         XCTAssertEqual(candidates[0].probability, 0.2, accuracy: 1e-12)
         XCTAssertEqual(ValueCandidates.from([cell([.blank: 0.6, .dash: 0.4])]), [], "no digit, no number")
     }
+
+    func testAStruckOutNumberBeforeTheDigitsIsPassedOver() {
+        // "15" struck out, "13" written after it in the same free cell.
+        let candidates = ValueCandidates.from([
+            cell([.struck: 0.9, .d1: 0.1]),
+            cell([.struck: 1]),
+            cell([.d1: 1]),
+            cell([.d3: 0.8, .d8: 0.2]),
+        ])
+        XCTAssertEqual(candidates.map(\.value), [13, 18])
+        XCTAssertEqual(candidates[0].probability, 0.9 * 0.8, accuracy: 1e-12)
+    }
 }
