@@ -51,6 +51,8 @@ public struct AcceptRule: Sendable {
 
     /// Reason of a field whose "in words" cell spells another number than its digits were read as.
     public static let wordsDisagree = "words_disagree"
+    /// Reason of a field whose boxes were struck out and whose number was read where it was written again.
+    public static let corrected = "corrected"
 
     func decide(field: FieldSpec, evidence: [FieldEvidence], inkedMarks: Int, box: ImageBox) -> FieldRecord {
         let readings = evidence.map { $0.asReading(kind: field.kind) }

@@ -21,9 +21,16 @@ enum ArithmeticReading {
         guard let margin = rule.arithmeticMargin else { return fields }
         let index = Dictionary(fields.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
         var candidates: [String: [ValueCandidate]] = [:]
+        // Fields whose words spell another number than the classifier's first reading: the words are taken as
+        // the field's value, and the equation may then confirm it only with its other fields as first read.
+        var overriddenByWords = Set<String>()
         for (field, reading) in zip(fields, readings) {
             if field.isTrusted {
                 if let n = field.count { candidates[field.key] = [ValueCandidate(value: n, probability: 1)] }
+            } else if let words = reading.wordsConviction, let corrections = reading.wordsCorrections,
+                      corrections <= rule.wordsMaxCorrections {
+                candidates[field.key] = [ValueCandidate(value: words, probability: 1)]
+                if reading.candidates.first?.value != words { overriddenByWords.insert(field.key) }
             } else if !reading.candidates.isEmpty {
                 candidates[field.key] = reading.candidates
             }
@@ -42,7 +49,11 @@ enum ArithmeticReading {
             settledSomething = false
             for equation in equations {
                 let open = equation.keys.filter { key in index[key].map { !fields[$0].isTrusted } ?? false }
-                guard !open.isEmpty, let solution = EquationDecoder.solve(equation, candidates: candidates,
+                var choices = candidates
+                if open.contains(where: overriddenByWords.contains) {
+                    for key in open where !overriddenByWords.contains(key) { choices[key] = choices[key].map { Array($0.prefix(1)) } }
+                }
+                guard !open.isEmpty, let solution = EquationDecoder.solve(equation, candidates: choices,
                                                                    floor: rule.arithmeticPlausibility / margin / 10),
                       solution.margin >= margin, solution.plausibility >= rule.arithmeticPlausibility,
                       open.allSatisfy({ key in
@@ -67,6 +78,16 @@ enum ArithmeticReading {
             }
         }
         return fields
+    }
+
+    /// The fields not yet trusted in the equations that still have one: where another reader could help.
+    static func openKeys(of fields: [FieldRecord], relations: [ControlRelation]) -> Set<String> {
+        let untrusted = Set(fields.filter { !$0.isTrusted }.map(\.key))
+        var open = Set<String>()
+        for equation in relations where equation.comparison == .equal {
+            open.formUnion(equation.keys.filter(untrusted.contains))
+        }
+        return open
     }
 
     /// Whether a field may be settled on `value`: the classifier's own reading when it gave it at least

@@ -87,22 +87,24 @@ extension GrayImage {
 }
 
 extension GrayImage {
-    /// The (contrast-stretched) image without its left part up to a ruled line standing near its left edge
-    /// (in the first 40% of the width, dark over 85% of the height in some three neighbouring columns, so a
-    /// slightly turned line counts): the table border a correction beside the digit boxes is written against.
-    /// The image itself when there is no such line.
+    /// The (contrast-stretched) image without its left part up to a ruled line standing near its left edge:
+    /// the table border a correction beside the digit boxes is written against. A ruled line runs from the
+    /// top row to the bottom one (dark in 97% of the rows within some three neighbouring columns, so a slightly
+    /// turned line counts); a digit written in the row does not (the 1 of 1770 must stay). Only the first 40%
+    /// of the width is searched. The image itself when there is no such line.
     func trimmedPastLeadingRule() -> GrayImage {
         guard width > 6, height > 6 else { return self }
-        var darkRows = [Int](repeating: 0, count: width)
-        for x in 0..<(width * 2 / 5) {
-            for y in 0..<height {
-                let row = y * width
-                if pixels[row + max(0, x - 1)] < 128 || pixels[row + x] < 128 || pixels[row + min(width - 1, x + 1)] < 128 {
-                    darkRows[x] += 1
-                }
-            }
+        func isDark(_ x: Int, _ y: Int) -> Bool {
+            let row = y * width
+            return pixels[row + max(0, x - 1)] < 128 || pixels[row + x] < 128 || pixels[row + min(width - 1, x + 1)] < 128
         }
-        guard let rule = darkRows.lastIndex(where: { $0 * 100 >= height * 85 }) else { return self }
+        var rule: Int?
+        for x in 0..<(width * 2 / 5) {
+            guard isDark(x, 0), isDark(x, height - 1) else { continue }
+            let darkRows = (0..<height).filter { isDark(x, $0) }.count
+            if darkRows * 100 >= height * 97 { rule = x }
+        }
+        guard let rule else { return self }
         let start = rule + 2
         return cropped(to: PixelRect(x: start, y: 0, width: width - start, height: height))
     }

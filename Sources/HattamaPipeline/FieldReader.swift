@@ -12,6 +12,10 @@ struct FieldReading {
     var tesseractConviction: Int? = nil
     /// The number the field's "in words" cell spells, when it was read and spells one.
     var wordsConviction: Int? = nil
+    /// Letter corrections the words parser needed for `wordsConviction`.
+    var wordsCorrections: Int? = nil
+    /// Whether the field's "in words" cell has been read (it is read only where it can decide something).
+    var wordsRead = false
 }
 
 /// Reads one field of a registered page with every reader available and decides, conservatively,
@@ -56,12 +60,14 @@ final class FieldReader {
               wordsLanguages: [NumberLanguage] = [], pageWidth: Double? = nil) -> FieldReading {
         var rect = field.valueRect
         var ink = InkReading()
+        var corrected = false
         if let cells = field.cells {
             ink = readBoxes(cells, on: page, homography: homography)
             if ink.predictions.contains(where: { $0.best == .struck }), let pageWidth,
                let area = field.correctionArea(pageWidth: pageWidth) {
                 let rewritten = readFreeHand(area, inset: 0.02, on: page, homography: homography, pastLeadingRule: true)
                 if rewritten.inkedMarks > 0 {
+                    corrected = true
                     ink = rewritten.after(struck: ink)
                     rect = TemplateRect(x: rect.x, y: rect.y, width: area.maxX - rect.x, height: rect.height)
                 }
@@ -72,6 +78,12 @@ final class FieldReader {
         let box = homography.boundingBox(of: rect)
         var evidence = ink.evidence
         var record = rule.decide(field: field, evidence: evidence, inkedMarks: ink.inkedMarks, box: box)
+        if corrected {
+            // Both readers read the one crop beside the boxes, so their agreement is not enough: a rewritten
+            // number goes to a person unless the protocol's arithmetic settles it.
+            record.status = .uncertain
+            record.reasons.append(AcceptRule.corrected)
+        }
         // The words cell costs a Tesseract run with a language model: read it only where it can decide.
         if record.status != .accepted, field.kind == .count, let wordsRect = field.words,
            rule.wordsCouldDecide(evidence, inkedMarks: ink.inkedMarks),
@@ -84,7 +96,26 @@ final class FieldReader {
         return FieldReading(record: record,
                             candidates: record.status == .accepted ? [] : ValueCandidates.from(ink.predictions),
                             tesseractConviction: rule.tesseractConviction(evidence, inkedMarks: ink.inkedMarks),
-                            wordsConviction: words?.number)
+                            wordsConviction: words?.number, wordsCorrections: words?.wordsCorrections,
+                            wordsRead: words != nil)
+    }
+
+    /// Reads the "in words" cell of a field the digits and the arithmetic left open, when it has one not yet
+    /// read: the words then stand beside the digits as another reader (`ArithmeticReading` weighs them).
+    /// Returns whether the words spelled a number.
+    func readWords(into reading: inout FieldReading, field: FieldSpec, on page: GrayImage, homography: Homography,
+                   languages: [NumberLanguage]) -> Bool {
+        guard !reading.wordsRead, field.kind == .count, reading.record.status != .accepted, let rect = field.words,
+              let words = wordsReader.read(rect, on: page, homography: homography, languages: languages) else { return false }
+        reading.wordsRead = true
+        reading.record.readings.append(words.asReading(kind: field.kind))
+        guard let number = words.number else { return false }
+        reading.wordsConviction = number
+        reading.wordsCorrections = words.wordsCorrections
+        if let value = reading.record.count, value != number {
+            reading.record.reasons.append(AcceptRule.wordsDisagree)
+        }
+        return true
     }
 
     /// One digit per printed box: Tesseract on the inked boxes' glyphs in a row, the classifier on each box.

@@ -97,11 +97,22 @@ public final class ProtocolReader {
             return .failure(.notAProtocol(bestForm: best?.1.template.id, score: best?.0.score ?? 0))
         }
         let wordsLanguages = NumberLanguage.languages(forCountry: form.template.country)
-        let readings = form.fields.map {
+        var readings = form.fields.map {
             fieldReader.read($0, on: image, homography: registration.homography, rule: options.acceptRule,
                              wordsLanguages: wordsLanguages, pageWidth: form.template.page.width)
         }
-        let fields = ArithmeticReading.apply(readings, relations: form.relations, rule: options.acceptRule)
+        var fields = ArithmeticReading.apply(readings, relations: form.relations, rule: options.acceptRule)
+        // Where the arithmetic left an equation open, the words cells of its open fields are read too: one
+        // more reader where it can still decide (each costs a Tesseract run with a language model).
+        let open = ArithmeticReading.openKeys(of: fields, relations: form.relations)
+        var wordsAdded = false
+        for (i, spec) in form.fields.enumerated() where open.contains(spec.key) {
+            if fieldReader.readWords(into: &readings[i], field: spec, on: image, homography: registration.homography,
+                                     languages: wordsLanguages) {
+                wordsAdded = true
+            }
+        }
+        if wordsAdded { fields = ArithmeticReading.apply(readings, relations: form.relations, rule: options.acceptRule) }
         let checked = ConsistencyChecker.check(fields: fields, relations: form.relations)
         let precinct = checked.fields.first { $0.kind == .precinctID && $0.isTrusted }?.value?.description
         let record = ProtocolRecord(

@@ -14,7 +14,7 @@ final class ArithmeticReadingTests: XCTestCase {
 
     /// A field the classifier read alone, its likeliest candidate as the value.
     private func reading(_ key: String, _ candidates: [(Int, Double)], accepted: Bool = false,
-                         tesseract: Int? = nil, words: Int? = nil) -> FieldReading {
+                         tesseract: Int? = nil, words: Int? = nil, wordsCorrections: Int? = nil) -> FieldReading {
         let top = candidates[0]
         let record = FieldRecord(key: key, line: 0, kind: .count, value: .number(top.0),
                                  status: accepted ? .accepted : .uncertain, confidence: top.1,
@@ -23,7 +23,8 @@ final class ArithmeticReadingTests: XCTestCase {
                                                           value: .number(top.0), confidence: top.1)])
         return FieldReading(record: record,
                             candidates: accepted ? [] : candidates.map { ValueCandidate(value: $0.0, probability: $0.1) },
-                            tesseractConviction: tesseract, wordsConviction: words)
+                            tesseractConviction: tesseract, wordsConviction: words, wordsCorrections: wordsCorrections,
+                            wordsRead: words != nil)
     }
 
     private func byKey(_ fields: [FieldRecord]) -> [String: FieldRecord] {
@@ -91,6 +92,38 @@ final class ArithmeticReadingTests: XCTestCase {
             reading("ballots_unused", [(234, 1)], accepted: true),
         ], relations: balance, rule: rule))
         XCTAssertEqual(corrected["ballots_received"]?.status, .uncertain)
+    }
+
+    func testWordsTheClassifierDidNotSeeAreConfirmedByTheEquationWithTheOtherFieldsAsFirstRead() {
+        // The words spell 1234, which the classifier's cells never offered; 1000 + 234 confirms it.
+        let fields = byKey(ArithmeticReading.apply([
+            reading("ballots_received", [(1284, 0.9), (1289, 0.05)], words: 1234, wordsCorrections: 1),
+            reading("ballots_issued", [(1000, 0.99)], accepted: true),
+            reading("ballots_unused", [(234, 0.97)]),
+        ], relations: balance, rule: rule))
+        XCTAssertEqual(fields["ballots_received"]?.value, .number(1234))
+        XCTAssertEqual(fields["ballots_received"]?.status, .accepted)
+        XCTAssertEqual(fields["ballots_unused"]?.status, .accepted)
+    }
+
+    func testWordsAreNotBalancedByCorrectingAnotherField() {
+        // 1234 = 1000 + 234 only if ballots_unused is corrected from its first reading 284: two changes, no.
+        let fields = byKey(ArithmeticReading.apply([
+            reading("ballots_received", [(1284, 0.9)], words: 1234, wordsCorrections: 0),
+            reading("ballots_issued", [(1000, 0.99)], accepted: true),
+            reading("ballots_unused", [(284, 0.7), (234, 0.25)]),
+        ], relations: balance, rule: rule))
+        XCTAssertEqual(fields["ballots_received"]?.status, .uncertain)
+        XCTAssertEqual(fields["ballots_unused"]?.status, .uncertain)
+    }
+
+    func testWordsThatNeededManyCorrectionsAreNoValueOfTheirOwn() {
+        let fields = byKey(ArithmeticReading.apply([
+            reading("ballots_received", [(1284, 0.9)], words: 1234, wordsCorrections: 3),
+            reading("ballots_issued", [(1000, 0.99)], accepted: true),
+            reading("ballots_unused", [(234, 0.97)]),
+        ], relations: balance, rule: rule))
+        XCTAssertEqual(fields["ballots_received"]?.status, .uncertain)
     }
 
     func testTesseractConfidentlyWrongOnThisPageVetoesNothing() {

@@ -1,0 +1,77 @@
+import Foundation
+import XCTest
+@testable import HattamaCore
+import HattamaOCR
+@testable import HattamaPipeline
+
+/// A number struck out in its digit boxes and written again beside them: read where it was rewritten, shown
+/// with what was struck, and left to a person unless the protocol's arithmetic settles it.
+final class CorrectionTests: XCTestCase {
+    private let cells = DigitCells(x: 1500, y: 1100, width: 100, height: 110, count: 5, pitch: 130)
+
+    private func field(words: TemplateRect? = nil) -> FieldSpec {
+        FieldSpec(key: "ballots_issued_outside", line: 4, kind: .count, label: LocalizedText([:]),
+                  cells: cells, box: nil, words: words)
+    }
+
+    func testTheCorrectionAreaIsTheRestOfTheRowRightOfTheBoxes() throws {
+        let area = try XCTUnwrap(field().correctionArea(pageWidth: 2480))
+        XCTAssertEqual(area.x, cells.enclosingRect.maxX + 8, accuracy: 1e-9, "just past the last box's outline")
+        XCTAssertEqual(area.maxX, 2480 * 0.98, accuracy: 1e-9, "up to the page's right margin")
+        XCTAssertEqual(area.y, cells.y)
+        XCTAssertEqual(area.height, cells.height)
+        let beforeWords = try XCTUnwrap(field(words: TemplateRect(x: 2300, y: 1100, width: 150, height: 110))
+            .correctionArea(pageWidth: 2480))
+        XCTAssertEqual(beforeWords.maxX, 2300, accuracy: 1e-9, "or up to the words cell")
+        XCTAssertNil(field().correctionArea(pageWidth: 2150), "no room left beside the boxes")
+        XCTAssertNil(FieldSpec(key: "k", line: 1, kind: .count, label: LocalizedText([:]), cells: nil,
+                               box: TemplateRect(x: 0, y: 0, width: 100, height: 40), words: nil).correctionArea(pageWidth: 2480))
+    }
+
+    /// A crop 60 px high with a table border at x = 4 (one pixel of slant) and a 1 (50 px tall) at x = 30.
+    private func crop(border: Bool, one: Bool) -> GrayImage {
+        var image = GrayImage(width: 200, height: 60, fill: 255)
+        for y in 0..<60 where border {
+            let x = y < 30 ? 4 : 5
+            image[x, y] = 0
+            image[x + 1, y] = 0
+        }
+        for y in 5..<55 where one {
+            image[30, y] = 0
+            image[31, y] = 0
+        }
+        return image
+    }
+
+    func testTheTableBorderIsTrimmedButADigitWrittenInTheRowIsNot() {
+        let trimmed = crop(border: true, one: true).trimmedPastLeadingRule()
+        XCTAssertEqual(trimmed.width, 200 - 8, "cut two columns past the border's last dark column (6)")
+        XCTAssertEqual(trimmed[30 - 8, 20], 0, "the 1 stays")
+        XCTAssertEqual(crop(border: false, one: true).trimmedPastLeadingRule().width, 200,
+                       "a 1 that does not run from the top row to the bottom one is not a ruled line")
+    }
+
+    func testAGeneratedProtocolsCorrectionIsReadBesideTheBoxesAndLeftToAPerson() throws {
+        let folder = RepoPaths.root.appendingPathComponent("Tests/HattamaPipelineTests/Fixtures/corrected")
+        let image = folder.appendingPathComponent("kz-2022-president-precinct-wall-0008.jpg")
+        let truth = try TruthFile.load(folder.appendingPathComponent("kz-2022-president-precinct-wall-0008.truth.json"))
+        let catalog = try TemplateCatalog(seedsDirectory: RepoPaths.root.appendingPathComponent("seeds"))
+        let reader = try ProtocolReader(catalog: catalog, classifier: try DigitClassifier())
+        guard case .success(let record)? = reader.read(fileAt: image, options: DigitizeOptions()).first?.result else {
+            return XCTFail("the fixture did not register")
+        }
+        // The generator struck out 118 and wrote 48 beside the boxes.
+        let corrected = try XCTUnwrap(record.fields.first { $0.key == "ballots_issued_outside" })
+        XCTAssertEqual(corrected.value, .number(48))
+        XCTAssertEqual(truth.values["ballots_issued_outside"] ?? nil, .number(48))
+        XCTAssertEqual(corrected.status, .uncertain, "in no equation: a person confirms a rewritten number")
+        XCTAssertTrue(corrected.reasons.contains(AcceptRule.corrected), "\(corrected.reasons)")
+        let classifierText = try XCTUnwrap(corrected.readings.first { $0.reader == "digit_classifier" }?.text)
+        XCTAssertTrue(classifierText.hasPrefix("###"), "what was struck is kept: \(classifierText)")
+        let box = try XCTUnwrap(corrected.box)
+        XCTAssertGreaterThan(box.x + box.width, 2350, "the crop a person sees spans the boxes and the rewritten number")
+        for field in record.fields where field.isTrusted {
+            XCTAssertEqual(field.value, truth.values[field.key] ?? nil, "\(field.key) accepted wrong")
+        }
+    }
+}
