@@ -1,12 +1,17 @@
 """Evaluate a saved model JSON on the held-out test sets, without retraining.
 
     tools/digits/.venv/bin/python tools/digits/evaluate.py MODEL.json [--border-divisor 4]
+    tools/digits/.venv/bin/python tools/digits/evaluate.py A.json B.json ...   # each model, then the ensemble
 
 Renders the held-out sets exactly as train.py does (stream 3: raw + 3 rendered cells per held-out
 digit; stream 4: 2 boxed cells per held-out digit, as the corpus generator writes them; stream 5, v3:
 2 pipeline cells per held-out digit, as the pipeline crops them from a generated page) and prints the
 accept curve per set. --border-divisor 4 reproduces the v1 normalisation (border runs >= a quarter of
 the cell cleared) for comparing the v1 model on the same cells.
+
+Given several models, each is reported on the same cells, then the ENSEMBLE: the average of the
+members' calibrated probability vectors, mean_i softmax(logits_i / T_i), followed by markdown table
+rows (accuracy, coverage and errors at p >= 0.9 / 0.99 / 0.999) for every model and the ensemble.
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ def load_net(path):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("model")
+    ap.add_argument("model", nargs="+", help="one or more model JSONs; with more than one, also the ensemble")
     ap.add_argument("--border-divisor", type=int, default=preprocess.BORDER_RUN_DIVISOR)
     ap.add_argument("--cells", default="/tmp/hattama-digits-testcells.npz", help="cache of the rendered cells")
     args = ap.parse_args()
@@ -70,12 +75,46 @@ def main():
 
     cells = cached(args.cells, te + tb) + cached(os.path.splitext(args.cells)[0] + "-pipeline.npz", tp)
     x = np.stack([preprocess.normalize(c)[0] for c in cells]).astype(np.float32)
-    net, t = load_net(args.model)
-    p = softmax(train.predict_logits(net, x) / t)
     kinds = np.array([s[0] for s in specs])
+    stem = os.path.splitext(args.cells)[0]
+    probs, names = [], []
+    for path in args.model:
+        net, t = load_net(path)
+        if len(args.model) > 1:
+            print(f"== {path} (T = {t:.3f})")
+        p = softmax(train.predict_logits(net, x) / t)
+        out = report(p, labels, kinds)
+        json.dump(out, open(stem + f"-{os.path.basename(path)}-d{args.border_divisor}.json", "w"), indent=1)
+        probs.append(p)
+        names.append(os.path.splitext(os.path.basename(path))[0])
+    if len(args.model) == 1:
+        return
+    # ensemble: average of the members' calibrated probabilities (each with its own temperature)
+    print(f"== ensemble ({' + '.join(names)}): mean of softmax(logits_i / T_i)")
+    pe = np.mean(probs, axis=0)
+    out = report(pe, labels, kinds)
+    json.dump(out, open(stem + f"-ensemble-{'+'.join(names)}-d{args.border_divisor}.json", "w"), indent=1)
+    print("\n| set | model | n | accuracy | p>=0.9: coverage / errors | p>=0.99: coverage / errors | "
+          "p>=0.999: coverage / errors |")
+    print("|---|---|---|---|---|---|---|")
+    for name, k in SETS:
+        for j, (m, p) in enumerate(list(zip(names, probs)) + [("ensemble", pe)]):
+            c = train.accept_curve(p[kinds == k], labels[kinds == k])
+            cells = []
+            for th in (0.9, 0.99, 0.999):
+                a = c[f">={th}"]
+                e = f"{a['wrong']} of {a['accepted']}" + (f" ({100 * a['error_rate']:.2f}%)" if a["wrong"] else "")
+                cells.append(f"{100 * a['coverage']:.1f}% / {e}")
+            print(f"| {name if j == 0 else ''} | {m} | {c['n']} | {100 * c['accuracy']:.1f}% | " + " | ".join(cells) + " |")
+
+
+SETS = (("heldout_mnist_raw", "mnist_raw"), ("heldout_mnist_rendered", "mnist"),
+        ("heldout_mnist_boxed", "box_mnist"), ("heldout_mnist_pipeline", "pipe_mnist"))
+
+
+def report(p, labels, kinds):
     out = {}
-    for name, k in (("heldout_mnist_raw", "mnist_raw"), ("heldout_mnist_rendered", "mnist"),
-                    ("heldout_mnist_boxed", "box_mnist"), ("heldout_mnist_pipeline", "pipe_mnist")):
+    for name, k in SETS:
         out[name] = train.accept_curve(p[kinds == k], labels[kinds == k])
         c = out[name]
         print(f"{name:24s} n={c['n']:5d} acc={c['accuracy']:.4f} " + " ".join(
@@ -91,7 +130,7 @@ def main():
     wrong_hi = [(int(labels[i]), train.CLASSES[int(p[i].argmax())], round(float(p[i].max()), 4))
                 for i in np.nonzero((p.argmax(1) != labels) & (p.max(1) >= 0.99))[0]]
     print("wrong with p >= 0.99 (true, read, p):", wrong_hi)
-    json.dump(out, open(os.path.splitext(args.cells)[0] + f"-{os.path.basename(args.model)}-d{args.border_divisor}.json", "w"), indent=1)
+    return out
 
 
 if __name__ == "__main__":

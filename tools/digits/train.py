@@ -2,6 +2,7 @@
 
     tools/digits/.venv/bin/python tools/digits/train.py            # full run, about 10 minutes on 2 cores
     tools/digits/.venv/bin/python tools/digits/train.py --quick    # smoke run, 1 epoch, small corpus
+    tools/digits/.venv/bin/python tools/digits/train.py ... --member-seed 2 --out MODEL-b.json   # a second ensemble member
 
 Deterministic: every synthetic sample is drawn from np.random.default_rng([SEED, stream, index]).
 See tools/digits/README.md and docs/digit-model.md.
@@ -57,13 +58,25 @@ def load_mnist():
 _G = {}
 
 
-def _init_worker(images, hw, pr):
+def _init_worker(images, hw, pr, member=0):
     _G["X"], _G["hw"], _G["pr"] = images, hw, pr
+    _G["member"] = member
+
+
+TRAIN_STREAM = 1
+
+
+def cell_seed(stream, index, member=0):
+    """Seed of one synthetic cell. An ensemble member (member != 0) draws its own training renderings
+    (stream 1 only); validation and held-out streams never depend on the member, so the figures compare."""
+    if member and stream == TRAIN_STREAM:
+        return [SEED, stream, index, member]
+    return [SEED, stream, index]
 
 
 def make_cell(spec):
     kind, a, b, stream, index = spec
-    rng = np.random.default_rng([SEED, stream, index])
+    rng = np.random.default_rng(cell_seed(stream, index, _G.get("member", 0)))
     X, hw, pr = _G["X"], _G["hw"], _G["pr"]
     if kind == "mnist_raw":  # the 28x28 MNIST image itself as a cell
         return (255 - X[a]).astype(np.uint8)
@@ -131,7 +144,7 @@ def label_of(spec, y):
 
 
 def build_specs(rows, y, hw, pr, stream, mnist_variants, font_variants_hw, font_variants_pr, n_other, with_raw=True,
-                box_mnist=0, box_font=0, box_other=0, pipe_mnist=0, pipe_font=0, pipe_other=0):
+                box_mnist=0, box_font=0, box_other=0, pipe_mnist=0, pipe_font=0, pipe_other=0, member=0):
     specs = []
     for i in rows:
         if with_raw:
@@ -164,7 +177,7 @@ def build_specs(rows, y, hw, pr, stream, mnist_variants, font_variants_hw, font_
         for d in range(10):
             for _ in range(font_variants_hw if f < nh else font_variants_pr):
                 specs.append(("font", f, d, stream, len(specs)))
-    rng = np.random.default_rng([SEED, stream, 999999])
+    rng = np.random.default_rng(cell_seed(stream, 999999, member))
     for kind in ("blank", "dash", "cross"):
         for _ in range(n_other):
             specs.append((kind, 0, 0, stream, len(specs)))
@@ -217,9 +230,14 @@ def accept_curve(probs, y, thresholds=(0.5, 0.9, 0.99, 0.999)):
     return out
 
 
-def train(net, x, y, xv, yv, epochs, bs=128, lr=2e-3, log=print):
-    rng = np.random.default_rng([SEED, 7])
-    drop_rng = np.random.default_rng([SEED, 8])
+def member_seed(stream, member=0):
+    """[SEED, stream] (the committed model) or [SEED, stream, member] for another ensemble member."""
+    return [SEED, stream, member] if member else [SEED, stream]
+
+
+def train(net, x, y, xv, yv, epochs, bs=128, lr=2e-3, log=print, member=0):
+    rng = np.random.default_rng(member_seed(7, member))
+    drop_rng = np.random.default_rng(member_seed(8, member))
     opt = Adam(net.p, lr=lr)
     steps = epochs * ((len(x) + bs - 1) // bs)
     step = 0
@@ -257,7 +275,7 @@ def b64(a):
     return base64.b64encode(np.ascontiguousarray(a, dtype="<f4").tobytes()).decode()
 
 
-def export_model(net, temperature, metrics, path):
+def export_model(net, temperature, metrics, path, member=0):
     s = net.shapes
     k = net.k
     layers = [
@@ -282,7 +300,7 @@ def export_model(net, temperature, metrics, path):
         "temperature": temperature,
         "layers": layers,
         "metrics": metrics,
-        "trainedBy": "tools/digits/train.py seed %d" % SEED,
+        "trainedBy": "tools/digits/train.py seed %d" % SEED + (" member-seed %d" % member if member else ""),
     }
     with open(path, "w") as f:
         json.dump(doc, f, indent=1)
@@ -335,7 +353,20 @@ def main():
     ap.add_argument("--page-val", help="v3: npz of pagecells.py cells from pages drawn with VALIDATION digits")
     ap.add_argument("--fixtures-only", action="store_true",
                     help="re-export the Swift test fixtures (golden.json, heldout200.bin) from the committed model")
+    ap.add_argument("--member-seed", type=int, default=0,
+                    help="ensemble member: N != 0 seeds the CNN init, shuffling and dropout with [SEED, 5|7|8, N] and "
+                         "folds N into the training renderings (validation and held-out cells unchanged); "
+                         "0 = the committed model")
+    ap.add_argument("--out", help="where to write the model JSON (default Sources/HattamaOCR/Resources/"
+                                  "digit-classifier.json); with --out or --member-seed the fixtures, "
+                                  "seeds/digits/mnist_heldout.npz and last-run-metrics.json are left alone and "
+                                  "the metrics go to last-run-metrics-b.json")
     args = ap.parse_args()
+    member = args.member_seed
+    # a second model (ensemble member or any other --out) must not overwrite the committed model's fixtures
+    separate = args.out is not None or member != 0
+    out_path = os.path.abspath(args.out) if args.out else os.path.join(RES_DIR, "digit-classifier.json")
+    metrics_path = os.path.join(HERE, "last-run-metrics-b.json" if separate else "last-run-metrics.json")
     if args.fixtures_only:
         from evaluate import load_net
 
@@ -356,7 +387,7 @@ def main():
     hw, pr = synth.font_paths()
     print(f"MNIST: {len(train_rows)} train, {len(val_rows)} val, {len(held_rows)} held out; "
           f"fonts: {len(hw)} handwriting, {len(pr)} printed")
-    if not args.quick:
+    if not args.quick and not separate:
         os.makedirs(SEED_DIR, exist_ok=True)
         np.savez_compressed(os.path.join(SEED_DIR, "mnist_heldout.npz"), images=X[held_rows],
                             labels=y[held_rows].astype(np.uint8), rows=np.array(held_rows, dtype=np.int32))
@@ -366,7 +397,7 @@ def main():
                                 1 if q else 8, 1 if q else 30, 1 if q else 8, 100 if q else 3000,
                                 box_mnist=1 if q else 2, box_font=1 if q else 4, box_other=50 if q else 700,
                                 pipe_mnist=args.pipe_mnist, pipe_font=args.pipe_mnist // 2,
-                                pipe_other=args.pipe_mnist * 125)
+                                pipe_other=args.pipe_mnist * 125, member=member)
     va_specs, yva = build_specs(val_rows, y, hw, pr, 2, 2, 2, 1, 300, box_mnist=2, box_font=0, box_other=100)
     te_specs, yte = build_specs(held_rows, y, hw, pr, 3, 3, 0, 0, 500)
     # v2: held-out digits written into printed boxes the way the corpus generator does (separate stream)
@@ -376,7 +407,7 @@ def main():
     epochs = 1 if q else args.epochs
 
     ctx = mp.get_context("fork")
-    with ctx.Pool(2, initializer=_init_worker, initargs=(X, hw, pr)) as pool:
+    with ctx.Pool(2, initializer=_init_worker, initargs=(X, hw, pr, member)) as pool:
         t0 = time.time()
         _, xtr = render(pool, tr_specs)
         _, xva = render(pool, va_specs)
@@ -401,9 +432,9 @@ def main():
         _, xtp = render(pool, tp_specs)
         print(f"rendered {len(xtr)} train, {len(xva)} val, {len(xte)} test cells in {time.time() - t0:.0f}s")
 
-        net = CNN(np.random.default_rng([SEED, 5]))
+        net = CNN(np.random.default_rng(member_seed(5, member)))
         t0 = time.time()
-        best_epoch = train(net, xtr, ytr, xva, yva, epochs)
+        best_epoch = train(net, xtr, ytr, xva, yva, epochs, member=member)
         train_time = time.time() - t0
         lv = predict_logits(net, xva)
         # v3: fitted on the validation digits only: the pipeline's floors (0.95 to wait for the arithmetic,
@@ -431,6 +462,8 @@ def main():
             "best_epoch": best_epoch,
             "train_seconds": round(train_time),
         }
+        if member:
+            metrics["member_seed"] = member
         # confusion on held-out digits (rendered + raw)
         dig = yte < 10
         conf = np.zeros((14, 14), dtype=int)
@@ -439,9 +472,10 @@ def main():
         metrics["heldout_confusion_rows_true_cols_pred"] = conf.tolist()
         print(json.dumps({k: v for k, v in metrics.items() if k != "heldout_confusion_rows_true_cols_pred"}, indent=1))
         if not q:
-            export_model(net, temperature, metrics, os.path.join(RES_DIR, "digit-classifier.json"))
-            export_fixtures(net, temperature, X, y, held_rows, pool, hw, pr)
-            with open(os.path.join(HERE, "last-run-metrics.json"), "w") as f:
+            export_model(net, temperature, metrics, out_path, member=member)
+            if not separate:
+                export_fixtures(net, temperature, X, y, held_rows, pool, hw, pr)
+            with open(metrics_path, "w") as f:
                 json.dump(metrics, f, indent=1)
                 f.write("\n")
     print(f"total {time.time() - t_start:.0f}s")
