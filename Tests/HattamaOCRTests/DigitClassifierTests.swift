@@ -25,8 +25,7 @@ final class DigitClassifierTests: XCTestCase {
     func testGoldenCellsMatchPython() throws {
         let golden = try DigitClassifierFixtures.golden()
         XCTAssertEqual(golden.classes, DigitClass.allCases.map(\.rawValue))
-        // golden.json holds the first member's probabilities (train.py --fixtures-only).
-        let model = try DigitClassifier(bundled: [DigitClassifier.bundledMembers[0]])
+        let model = try classifier()
         XCTAssertGreaterThanOrEqual(golden.cases.count, 15)
         for c in golden.cases {
             let (input, ink) = CellNormalizer.normalize(c.image)
@@ -52,21 +51,6 @@ final class DigitClassifierTests: XCTestCase {
         // Confident readings must be right: the pipeline accepts only these.
         let confidentWrong = zip(predictions, digits).filter { $0.0.confidence >= 0.999 && $0.0.best.digit != $0.1.label }
         XCTAssertLessThanOrEqual(confidentWrong.count, 1, "wrong readings with confidence >= 0.999")
-    }
-
-    /// The bundled classifier averages its members' probabilities, cell by cell.
-    func testEnsembleAveragesItsMembers() throws {
-        let ensemble = try classifier()
-        XCTAssertEqual(ensemble.memberCount, DigitClassifier.bundledMembers.count)
-        let members = try DigitClassifier.bundledMembers.map { try DigitClassifier(bundled: [$0]) }
-        for digit in try DigitClassifierFixtures.heldOut().prefix(20) {
-            let together = ensemble.classify(digit.image)
-            let alone = members.map { $0.classify(digit.image) }
-            for cls in DigitClass.allCases {
-                let mean = alone.map { $0.probabilities[cls]! }.reduce(0, +) / Double(alone.count)
-                XCTAssertEqual(together.probabilities[cls]!, mean, accuracy: 1e-12, "\(cls)")
-            }
-        }
     }
 
     func testBlankCellIsBlank() throws {
