@@ -16,6 +16,12 @@ struct FieldReading {
     var wordsCorrections: Int? = nil
     /// Whether the field's "in words" cell has been read (it is read only where it can decide something).
     var wordsRead = false
+    /// What the digit readers saw, and in how many cells or marks, for weighing the words when they are read.
+    var evidence: [FieldEvidence] = []
+    var inkedMarks = 0
+
+    /// The probability of the classifier's first reading (0 when its cells spell nothing).
+    var ownReadingProbability: Double { candidates.first?.probability ?? 0 }
 }
 
 /// Reads one field of a registered page with every reader available and decides, conservatively,
@@ -53,11 +59,12 @@ final class FieldReader {
         }
     }
 
-    /// Reads `field`; `wordsLanguages` are the languages of its "in words" cell, if it has one. With
-    /// `pageWidth` (the template's), a number struck out in the field's boxes is read where it was written
-    /// again, beside them (`FieldSpec.correctionArea`).
+    /// Reads `field`; `wordsLanguages` are the languages of its "in words" cell, if it has one, read now only
+    /// when `readsWordsNow` and a strong classifier reading could then be accepted (otherwise the caller may read
+    /// them later with `readWords`). With `pageWidth` (the template's), a number struck out in the field's boxes
+    /// is read where it was written again, beside them (`FieldSpec.correctionArea`).
     func read(_ field: FieldSpec, on page: GrayImage, homography: Homography, rule: AcceptRule,
-              wordsLanguages: [NumberLanguage] = [], pageWidth: Double? = nil) -> FieldReading {
+              wordsLanguages: [NumberLanguage] = [], readsWordsNow: Bool = true, pageWidth: Double? = nil) -> FieldReading {
         var rect = field.valueRect
         var ink = InkReading()
         var corrected = false
@@ -76,45 +83,42 @@ final class FieldReader {
             ink = readFreeHand(freeBox, inset: 0.04, on: page, homography: homography)
         }
         let box = homography.boundingBox(of: rect)
-        var evidence = ink.evidence
-        var record = rule.decide(field: field, evidence: evidence, inkedMarks: ink.inkedMarks, box: box)
+        var record = rule.decide(field: field, evidence: ink.evidence, inkedMarks: ink.inkedMarks, box: box)
         if corrected {
             // Both readers read the one crop beside the boxes, so their agreement is not enough: a rewritten
             // number goes to a person unless the protocol's arithmetic settles it.
             record.status = .uncertain
             record.reasons.append(AcceptRule.corrected)
         }
-        // The words cell costs a Tesseract run with a language model: read it only where it can decide.
-        if record.status != .accepted, field.kind == .count, let wordsRect = field.words,
-           rule.wordsCouldDecide(evidence, inkedMarks: ink.inkedMarks),
-           let words = wordsReader.read(wordsRect, on: page, homography: homography, languages: wordsLanguages) {
-            record = rule.combine(record, words: words, evidence: evidence, inkedMarks: ink.inkedMarks, kind: field.kind)
-            evidence.append(words)
-        }
         guard field.kind == .count else { return FieldReading(record: record) }
-        let words = evidence.first { $0.reader == FieldEvidence.wordsReader }
-        return FieldReading(record: record,
-                            candidates: record.status == .accepted ? [] : ValueCandidates.from(ink.predictions),
-                            tesseractConviction: rule.tesseractConviction(evidence, inkedMarks: ink.inkedMarks),
-                            wordsConviction: words?.number, wordsCorrections: words?.wordsCorrections,
-                            wordsRead: words != nil)
+        var reading = FieldReading(record: record,
+                                   candidates: record.status == .accepted ? [] : ValueCandidates.from(ink.predictions),
+                                   tesseractConviction: rule.tesseractConviction(ink.evidence, inkedMarks: ink.inkedMarks),
+                                   evidence: ink.evidence, inkedMarks: ink.inkedMarks)
+        // The words cell costs a Tesseract run with a language model: read it only where it can decide.
+        if readsWordsNow, rule.wordsCouldDecide(ink.evidence, inkedMarks: ink.inkedMarks) {
+            readWords(into: &reading, field: field, on: page, homography: homography, rule: rule, languages: wordsLanguages)
+        }
+        return reading
     }
 
-    /// Reads the "in words" cell of a field the digits and the arithmetic left open, when it has one not yet
-    /// read: the words then stand beside the digits as another reader (`ArithmeticReading` weighs them).
-    /// Returns whether the words spelled a number.
+    /// Reads the "in words" cell of a field not yet accepted, when it has one not yet read, and weighs it
+    /// with the digits (`AcceptRule.combine`: a strong classifier reading the words agree with is accepted);
+    /// the words then also stand beside the digits for `ArithmeticReading`. Returns whether they spelled a number.
+    @discardableResult
     func readWords(into reading: inout FieldReading, field: FieldSpec, on page: GrayImage, homography: Homography,
-                   languages: [NumberLanguage]) -> Bool {
-        guard !reading.wordsRead, field.kind == .count, reading.record.status != .accepted, let rect = field.words,
-              let words = wordsReader.read(rect, on: page, homography: homography, languages: languages) else { return false }
+                   rule: AcceptRule, languages: [NumberLanguage]) -> Bool {
+        guard !reading.wordsRead, field.kind == .count, reading.record.status != .accepted, let rect = field.words else {
+            return false
+        }
         reading.wordsRead = true
-        reading.record.readings.append(words.asReading(kind: field.kind))
+        guard let words = wordsReader.read(rect, on: page, homography: homography, languages: languages) else { return false }
+        reading.record = rule.combine(reading.record, words: words, evidence: reading.evidence,
+                                      inkedMarks: reading.inkedMarks, kind: field.kind)
+        reading.evidence.append(words)
         guard let number = words.number else { return false }
         reading.wordsConviction = number
         reading.wordsCorrections = words.wordsCorrections
-        if let value = reading.record.count, value != number {
-            reading.record.reasons.append(AcceptRule.wordsDisagree)
-        }
         return true
     }
 

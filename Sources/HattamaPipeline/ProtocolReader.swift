@@ -97,22 +97,32 @@ public final class ProtocolReader {
             return .failure(.notAProtocol(bestForm: best?.1.template.id, score: best?.0.score ?? 0))
         }
         let wordsLanguages = NumberLanguage.languages(forCountry: form.template.country)
+        // A field in an equation may be settled by the arithmetic alone: its words cell waits until then.
+        let inEquations = Set(form.relations.filter { $0.comparison == .equal }.flatMap(\.keys))
         var readings = form.fields.map {
             fieldReader.read($0, on: image, homography: registration.homography, rule: options.acceptRule,
-                             wordsLanguages: wordsLanguages, pageWidth: form.template.page.width)
+                             wordsLanguages: wordsLanguages, readsWordsNow: !inEquations.contains($0.key),
+                             pageWidth: form.template.page.width)
         }
         var fields = ArithmeticReading.apply(readings, relations: form.relations, rule: options.acceptRule)
-        // Where the arithmetic left an equation open, the words cells of its open fields are read too: one
-        // more reader where it can still decide (each costs a Tesseract run with a language model).
-        let open = ArithmeticReading.openKeys(of: fields, relations: form.relations)
-        var wordsAdded = false
-        for (i, spec) in form.fields.enumerated() where open.contains(spec.key) {
-            if fieldReader.readWords(into: &readings[i], field: spec, on: image, homography: registration.homography,
-                                     languages: wordsLanguages) {
-                wordsAdded = true
+        // Where the arithmetic left an equation open, the words cells of its open fields are read, the likeliest
+        // misreading first (the open field whose classifier reading is weakest), and the equations are read
+        // again after each one that changes something. Each costs a Tesseract run with a language model
+        // (about 24 ms), and an equation settled early leaves its other words unread.
+        while true {
+            let open = ArithmeticReading.openKeys(of: fields, relations: form.relations)
+            let waiting = form.fields.indices.filter {
+                open.contains(form.fields[$0].key) && form.fields[$0].words != nil && !readings[$0].wordsRead
+            }
+            guard let i = waiting.min(by: { readings[$0].ownReadingProbability < readings[$1].ownReadingProbability }) else { break }
+            let before = readings[i].record
+            let spelled = fieldReader.readWords(into: &readings[i], field: form.fields[i], on: image,
+                                                homography: registration.homography, rule: options.acceptRule,
+                                                languages: wordsLanguages)
+            if spelled || readings[i].record.status != before.status {
+                fields = ArithmeticReading.apply(readings, relations: form.relations, rule: options.acceptRule)
             }
         }
-        if wordsAdded { fields = ArithmeticReading.apply(readings, relations: form.relations, rule: options.acceptRule) }
         let checked = ConsistencyChecker.check(fields: fields, relations: form.relations)
         let precinct = checked.fields.first { $0.kind == .precinctID && $0.isTrusted }?.value?.description
         let record = ProtocolRecord(
