@@ -84,9 +84,7 @@ extension GrayImage {
         }
         return out
     }
-}
 
-extension GrayImage {
     /// The (contrast-stretched) image without its left part up to a ruled line standing near its left edge:
     /// the table border a correction beside the digit boxes is written against. A ruled line runs from the
     /// top row to the bottom one (dark in 97% of the rows within some three neighbouring columns, so a slightly
