@@ -38,6 +38,10 @@ public struct PageOutcome: Sendable {
 public final class ProtocolReader {
     /// Lowest share of a template's box outlines that must be found for a page to count as that form.
     public static let minimumRegistrationScore = 0.55
+    /// Most "in words" cells read on one page for the open fields of equations the arithmetic left open:
+    /// without a bound, pages where nothing settles read every one (p90 538 ms on the a4 pages, 467 ms with
+    /// 8, 421 ms with 6, for 0.3 and 1.4 points fewer of their fields accepted; docs/accuracy.md).
+    public static let openEquationWordsPerPage = 8
     /// A score at which the form is taken as identified without trying the remaining templates.
     public static let certainRegistrationScore = 0.85
 
@@ -108,8 +112,11 @@ public final class ProtocolReader {
         // Where the arithmetic left an equation open, the words cells of its open fields are read, the likeliest
         // misreading first (the open field whose classifier reading is weakest), and the equations are read
         // again after each one that changes something. Each costs a Tesseract run with a language model
-        // (about 24 ms), and an equation settled early leaves its other words unread.
-        while true {
+        // (about 24 ms): an equation settled early leaves its other words unread, and at most
+        // `openEquationWordsPerPage` are read.
+        var wordsReadLate = 0
+        while wordsReadLate < Self.openEquationWordsPerPage {
+            wordsReadLate += 1
             let open = ArithmeticReading.openKeys(of: fields, relations: form.relations)
             let waiting = form.fields.indices.filter {
                 open.contains(form.fields[$0].key) && form.fields[$0].words != nil && !readings[$0].wordsRead
