@@ -108,28 +108,8 @@ public final class ProtocolReader {
                              wordsLanguages: wordsLanguages, readsWordsNow: !inEquations.contains($0.key),
                              pageWidth: form.template.page.width)
         }
-        var fields = ArithmeticReading.apply(readings, relations: form.relations, rule: options.acceptRule)
-        // Where the arithmetic left an equation open, the words cells of its open fields are read, the likeliest
-        // misreading first (the open field whose classifier reading is weakest), and the equations are read
-        // again after each one that changes something. Each costs a Tesseract run with a language model
-        // (about 24 ms): an equation settled early leaves its other words unread, and at most
-        // `openEquationWordsPerPage` are read.
-        var wordsReadLate = 0
-        while wordsReadLate < Self.openEquationWordsPerPage {
-            wordsReadLate += 1
-            let open = ArithmeticReading.openKeys(of: fields, relations: form.relations)
-            let waiting = form.fields.indices.filter {
-                open.contains(form.fields[$0].key) && form.fields[$0].words != nil && !readings[$0].wordsRead
-            }
-            guard let i = waiting.min(by: { readings[$0].ownReadingProbability < readings[$1].ownReadingProbability }) else { break }
-            let before = readings[i].record
-            let spelled = fieldReader.readWords(into: &readings[i], field: form.fields[i], on: image,
-                                                homography: registration.homography, rule: options.acceptRule,
-                                                languages: wordsLanguages)
-            if spelled || readings[i].record.status != before.status {
-                fields = ArithmeticReading.apply(readings, relations: form.relations, rule: options.acceptRule)
-            }
-        }
+        let fields = readWordsOfOpenEquations(&readings, form: form, page: image, homography: registration.homography,
+                                              rule: options.acceptRule, languages: wordsLanguages)
         let checked = ConsistencyChecker.check(fields: fields, relations: form.relations)
         let precinct = checked.fields.first { $0.kind == .precinctID && $0.isTrusted }?.value?.description
         let record = ProtocolRecord(
@@ -143,6 +123,31 @@ public final class ProtocolReader {
             DebugOverlay.write(image: image, form: form, registration: registration, record: record, into: directory)
         }
         return .success(record)
+    }
+
+    /// The fields after the arithmetic, with the words cells of the open fields of equations it left open
+    /// read in turn: the likeliest misreading first (the open field whose classifier reading is weakest), the
+    /// equations read again after each one that changes something. Each costs a Tesseract run with a
+    /// language model (about 24 ms): an equation settled early leaves its other words unread, and at most
+    /// `openEquationWordsPerPage` are read.
+    private func readWordsOfOpenEquations(_ readings: inout [FieldReading], form: ResolvedForm, page: GrayImage,
+                                          homography: Homography, rule: AcceptRule,
+                                          languages: [NumberLanguage]) -> [FieldRecord] {
+        var fields = ArithmeticReading.apply(readings, relations: form.relations, rule: rule)
+        for _ in 0..<Self.openEquationWordsPerPage {
+            let open = ArithmeticReading.openKeys(of: fields, relations: form.relations)
+            let waiting = form.fields.indices.filter {
+                open.contains(form.fields[$0].key) && form.fields[$0].words != nil && !readings[$0].wordsRead
+            }
+            guard let i = waiting.min(by: { readings[$0].ownReadingProbability < readings[$1].ownReadingProbability }) else { break }
+            let before = readings[i].record.status
+            let spelled = fieldReader.readWords(into: &readings[i], field: form.fields[i], on: page,
+                                                homography: homography, rule: rule, languages: languages)
+            if spelled || readings[i].record.status != before {
+                fields = ArithmeticReading.apply(readings, relations: form.relations, rule: rule)
+            }
+        }
+        return fields
     }
 
     private func candidateForms(_ options: DigitizeOptions) throws(DigitizeError) -> [ResolvedForm] {
