@@ -21,6 +21,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -98,6 +99,22 @@ def main():
     db = os.path.join(scratch, "review.sqlite")
     harness.prepare_database(args.binary, images, db)
 
+    def page_replaced(old_page):
+        """Waits until the page the element belonged to is gone. Chromium reports a node of a page being
+        torn down either as stale or as one that "does not belong to the document"; both mean it is gone
+        (selenium's staleness_of knows only the first, and the second failed a CI run)."""
+        def gone(_driver):
+            try:
+                old_page.is_enabled()
+                return False
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException as error:
+                if "does not belong to the document" in str(error):
+                    return True
+                raise
+        return gone
+
     def shot(driver, name):
         if args.screenshots:
             os.makedirs(args.screenshots, exist_ok=True)
@@ -116,7 +133,7 @@ def main():
             for _ in range(3):
                 old_page = driver.find_element(By.TAG_NAME, "html")
                 driver.find_element(By.CSS_SELECTOR, "#invite button, #invite input[type=submit]").click()
-                WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old_page))
+                WebDriverWait(driver, 20).until(page_replaced(old_page))
                 wait_for(driver, By.ID, "progress")
                 found = re.findall(r"https?://[^\s\"<]+/invite/[A-Za-z0-9_\-]+", driver.page_source)
                 assert found, "the coordinator page shows no invitation link after creating one"
