@@ -55,8 +55,7 @@ final class CorrectionTests: XCTestCase {
         let folder = RepoPaths.root.appendingPathComponent("Tests/HattamaPipelineTests/Fixtures/corrected")
         let image = folder.appendingPathComponent("kz-2022-president-precinct-wall-0008.jpg")
         let truth = try TruthFile.load(folder.appendingPathComponent("kz-2022-president-precinct-wall-0008.truth.json"))
-        let catalog = try TemplateCatalog(seedsDirectory: RepoPaths.root.appendingPathComponent("seeds"))
-        let reader = try ProtocolReader(catalog: catalog, classifier: try DigitClassifier())
+        let reader = try ShippedReader.make()
         guard case .success(let record)? = reader.read(fileAt: image, options: DigitizeOptions()).first?.result else {
             return XCTFail("the fixture did not register")
         }

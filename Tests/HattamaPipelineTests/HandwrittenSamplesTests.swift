@@ -7,8 +7,7 @@ import HattamaOCR
 /// The four bundled handwritten samples end to end: what the arithmetic settles is right and says how.
 final class HandwrittenSamplesTests: XCTestCase {
     func testEquationsSettleFieldsAndNoAcceptedFieldIsWrong() throws {
-        let catalog = try TemplateCatalog(seedsDirectory: RepoPaths.root.appendingPathComponent("seeds"))
-        let reader = try ProtocolReader(catalog: catalog, classifier: try DigitClassifier())
+        let reader = try ShippedReader.make()
         let folder = RepoPaths.root.appendingPathComponent("testimages/handwritten")
         let images = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "jpg" }.sorted { $0.path < $1.path }
@@ -40,8 +39,7 @@ final class HandwrittenSamplesTests: XCTestCase {
     /// On the A4 sample the words cells are read only where the arithmetic needs them, and there they let
     /// the equation confirm a number the classifier misread (the words spell 272, the classifier saw 279).
     func testWordsAreReadWhereTheArithmeticNeedsThemAndCorrectTheClassifierThere() throws {
-        let catalog = try TemplateCatalog(seedsDirectory: RepoPaths.root.appendingPathComponent("seeds"))
-        let reader = try ProtocolReader(catalog: catalog, classifier: try DigitClassifier())
+        let reader = try ShippedReader.make()
         let image = RepoPaths.root.appendingPathComponent("testimages/handwritten/kz-2022-president-precinct-a4-0012.jpg")
         let truth = try TruthFile.load(image.deletingPathExtension().appendingPathExtension("truth.json"))
         guard case .success(let record)? = reader.read(fileAt: image, options: DigitizeOptions()).first?.result else {

@@ -16,8 +16,7 @@ final class RealImageFormsTests: XCTestCase {
         guard FileManager.default.fileExists(atPath: RepoPaths.realImages.path) else {
             throw XCTSkip("no real images at \(RepoPaths.realImages.path)")
         }
-        let catalog = try TemplateCatalog(seedsDirectory: RepoPaths.root.appendingPathComponent("seeds"))
-        let reader = try ProtocolReader(catalog: catalog, classifier: nil)
+        let reader = try ShippedReader.make(withClassifier: false)
         for testCase in Self.cases {
             let url = RepoPaths.realImages.appendingPathComponent(testCase.file)
             let outcomes = reader.read(fileAt: url, options: DigitizeOptions(formID: testCase.form))
@@ -49,8 +48,7 @@ final class RealImageFormsTests: XCTestCase {
         guard FileManager.default.fileExists(atPath: RepoPaths.realImages.path) else {
             throw XCTSkip("no real images at \(RepoPaths.realImages.path)")
         }
-        let catalog = try TemplateCatalog(seedsDirectory: RepoPaths.root.appendingPathComponent("seeds"))
-        let reader = try ProtocolReader(catalog: catalog, classifier: nil)
+        let reader = try ShippedReader.make(withClassifier: false)
         let url = RepoPaths.realImages.appendingPathComponent("co_2018_senado_e14_delegados_medellin_z01_p01_m010.png")
         let outcomes = reader.read(fileAt: url, options: DigitizeOptions(formID: "co-2018-senado-e14-delegados"))
         guard case .failure(.notAProtocol(let form, _))? = outcomes.first?.result else {

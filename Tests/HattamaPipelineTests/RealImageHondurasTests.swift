@@ -22,7 +22,7 @@ final class RealImageHondurasTests: XCTestCase {
         guard FileManager.default.fileExists(atPath: RepoPaths.realImages.path) else {
             throw XCTSkip("no real images at \(RepoPaths.realImages.path)")
         }
-        let catalog = try TemplateCatalog(seedsDirectory: RepoPaths.root.appendingPathComponent("seeds"))
+        let catalog = try ShippedReader.catalog()
         let form = try catalog.resolve(formID: Self.formID)
         let reader = try ProtocolReader(catalog: catalog, classifier: nil)
         let referenceTopLeft = (x: 211.5, y: 165.5), referenceBottomRight = (x: 523.5, y: 575.5)

@@ -7,8 +7,7 @@ import HattamaOCR
 /// The words reader on the bundled handwritten A4 sample, whose "in words" cells the generator filled in.
 final class WordsReaderTests: XCTestCase {
     func testHandwrittenA4SampleWordsAreReadAndNoAcceptedFieldIsWrong() throws {
-        let catalog = try TemplateCatalog(seedsDirectory: RepoPaths.root.appendingPathComponent("seeds"))
-        let reader = try ProtocolReader(catalog: catalog, classifier: try DigitClassifier())
+        let reader = try ShippedReader.make()
         let image = RepoPaths.root.appendingPathComponent("testimages/handwritten/kz-2022-president-precinct-a4-0012.jpg")
         let truthURL = image.deletingPathExtension().appendingPathExtension("truth.json")
         let truth = try JSONDecoder().decode(TruthFile.self, from: Data(contentsOf: truthURL))
