@@ -289,6 +289,26 @@ def jpeg_roundtrip(img: np.ndarray, rng) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("L"), dtype=np.uint8)
 
 
+def write_glyph(img: np.ndarray, g: np.ndarray, pad: int, W: float, H: float, rng) -> np.ndarray:
+    """img with the glyph coverage g (1 = ink) written in pen into the box of size W x H at offset pad: turned
+    a little, placed near the centre, pen tone and pressure drawn from rng (box_cell and pipeline_cell)."""
+    ph, pw = img.shape
+    ang = rng.uniform(-7, 7) + rng.uniform(-8, 8)
+    im = Image.fromarray((np.clip(g, 0, 1) * 255).astype(np.uint8)).rotate(ang, resample=Image.BILINEAR, expand=True)
+    g = np.asarray(im, dtype=np.float32) / 255.0
+    cx = pad + W / 2 + rng.uniform(-0.1, 0.1) * W
+    cy = pad + H / 2 + rng.uniform(-0.08, 0.08) * H
+    y0, x0 = int(cy - g.shape[0] / 2), int(cx - g.shape[1] / 2)
+    m = np.zeros((ph, pw), np.float32)
+    ys0, xs0 = max(0, y0), max(0, x0)
+    ys1, xs1 = min(ph, y0 + g.shape[0]), min(pw, x0 + g.shape[1])
+    if ys1 > ys0 and xs1 > xs0:
+        m[ys0:ys1, xs0:xs1] = g[ys0 - y0:ys1 - y0, xs0 - x0:xs1 - x0]
+    pen = rng.uniform(15, 110)
+    m *= rng.uniform(0.55, 1.0) * rng.uniform(0.85, 1.0)
+    return img * (1 - m) + pen * m
+
+
 def box_cell(cov: np.ndarray | None, rng, mnist=False, mark: str | None = None) -> np.ndarray:
     """cov: cropped coverage map of the glyph (1 = ink), or None with mark='-'/'x'/'' (empty box)."""
     H = int(rng.integers(34, 96))
@@ -324,22 +344,7 @@ def box_cell(cov: np.ndarray | None, rng, mnist=False, mark: str | None = None) 
                 im = im.filter(ImageFilter.MaxFilter(3))
             g = np.asarray(im, dtype=np.float32) / 255.0
     if g is not None:
-        ang = rng.uniform(-7, 7) + rng.uniform(-8, 8)
-        im = Image.fromarray((g * 255).astype(np.uint8)).rotate(ang, resample=Image.BILINEAR, expand=True)
-        g = np.asarray(im, dtype=np.float32) / 255.0
-        cx = pad + W / 2 + rng.uniform(-0.1, 0.1) * W
-        cy = pad + H / 2 + rng.uniform(-0.08, 0.08) * H
-        y0 = int(cy - g.shape[0] / 2)
-        x0 = int(cx - g.shape[1] / 2)
-        m = np.zeros((ph, pw), np.float32)
-        ys0, xs0 = max(0, y0), max(0, x0)
-        ys1, xs1 = min(ph, y0 + g.shape[0]), min(pw, x0 + g.shape[1])
-        if ys1 > ys0 and xs1 > xs0:
-            m[ys0:ys1, xs0:xs1] = g[ys0 - y0:ys1 - y0, xs0 - x0:xs1 - x0]
-        pen = rng.uniform(15, 110)
-        alpha = rng.uniform(0.55, 1.0) * rng.uniform(0.85, 1.0)
-        m *= alpha
-        img = img * (1 - m) + pen * m
+        img = write_glyph(img, g, pad, W, H, rng)
     # crop 9% inside the outline, with registration error
     dy, dx = rng.uniform(-3.5, 3.5, 2)
     iy, ix = 0.09 * H, 0.09 * W
@@ -430,20 +435,7 @@ def pipeline_cell(cov: np.ndarray | None, rng, mnist28: np.ndarray | None = None
             im = im.filter(ImageFilter.MaxFilter(3))
         g = np.asarray(im, dtype=np.float32) / 255.0
     if g is not None:
-        ang = rng.uniform(-7, 7) + rng.uniform(-8, 8)
-        im = Image.fromarray((np.clip(g, 0, 1) * 255).astype(np.uint8)).rotate(ang, resample=Image.BILINEAR, expand=True)
-        g = np.asarray(im, dtype=np.float32) / 255.0
-        cx = pad + W / 2 + rng.uniform(-0.1, 0.1) * W
-        cy = pad + H / 2 + rng.uniform(-0.08, 0.08) * H
-        y0, x0 = int(cy - g.shape[0] / 2), int(cx - g.shape[1] / 2)
-        m = np.zeros((ph, pw), np.float32)
-        ys0, xs0 = max(0, y0), max(0, x0)
-        ys1, xs1 = min(ph, y0 + g.shape[0]), min(pw, x0 + g.shape[1])
-        if ys1 > ys0 and xs1 > xs0:
-            m[ys0:ys1, xs0:xs1] = g[ys0 - y0:ys1 - y0, xs0 - x0:xs1 - x0]
-        pen = rng.uniform(15, 110)
-        m *= rng.uniform(0.55, 1.0) * rng.uniform(0.85, 1.0)
-        img = img * (1 - m) + pen * m
+        img = write_glyph(img, g, pad, W, H, rng)
     # page degradation before the pipeline resamples the cell
     if rng.random() < 0.6:
         img = ndimage.gaussian_filter(img, rng.uniform(0.3, 1.3))
