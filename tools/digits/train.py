@@ -74,6 +74,15 @@ def cell_seed(stream, index, member=0):
     return [SEED, stream, index]
 
 
+def _maybe_augmented_font_glyph(a, b, hw, pr, rng):
+    """Digit b in font a (handwriting fonts first, then printed), cropped to its ink; half the time placed,
+    elastically distorted and cropped again (boxed and pipeline cells of fonts)."""
+    c = synth.font_glyph((hw + pr)[a], str(b))
+    if c is not None and rng.random() < 0.5:
+        c = synth.crop_ink(synth.augment_glyph(synth.place(c, rng), rng, strong=a < len(hw)))
+    return c
+
+
 def make_cell(spec):
     kind, a, b, stream, index = spec
     rng = np.random.default_rng(cell_seed(stream, index, _G.get("member", 0)))
@@ -102,11 +111,7 @@ def make_cell(spec):
             c = synth.crop_ink(synth.augment_glyph(synth.place(c, rng), rng)) 
         return synth.box_cell(c, rng, mnist=True)
     elif kind == "box_font":
-        fonts = hw + pr
-        c = synth.font_glyph(fonts[a], str(b))
-        if c is not None and rng.random() < 0.5:
-            c = synth.crop_ink(synth.augment_glyph(synth.place(c, rng), rng, strong=a < len(hw)))
-        return synth.box_cell(c, rng)
+        return synth.box_cell(_maybe_augmented_font_glyph(a, b, hw, pr, rng), rng)
     elif kind in ("box_dash", "box_cross", "box_blank"):
         return synth.box_cell(None, rng, mark={"box_dash": "-", "box_cross": "x", "box_blank": ""}[kind])
     elif kind == "pipe_mnist":  # v3: drawn as generate.py --handwritten draws it, resampled as the pipeline does
@@ -116,11 +121,7 @@ def make_cell(spec):
             m = (np.clip(c, 0, 1) * 255).round().astype(np.uint8) if c is not None else m
         return synth.pipeline_cell(None, rng, mnist28=m)
     elif kind == "pipe_font":
-        fonts = hw + pr
-        c = synth.font_glyph(fonts[a], str(b))
-        if c is not None and rng.random() < 0.5:
-            c = synth.crop_ink(synth.augment_glyph(synth.place(c, rng), rng, strong=a < len(hw)))
-        return synth.pipeline_cell(c, rng, font=True)
+        return synth.pipeline_cell(_maybe_augmented_font_glyph(a, b, hw, pr, rng), rng, font=True)
     elif kind in ("pipe_dash", "pipe_cross", "pipe_blank"):
         return synth.pipeline_cell(None, rng, mark={"pipe_dash": "-", "pipe_cross": "x", "pipe_blank": ""}[kind])
     else:
