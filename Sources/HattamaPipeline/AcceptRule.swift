@@ -35,6 +35,9 @@ public struct AcceptRule: Sendable {
     /// among the candidates (a 7 read as 3 in one field and a 6 read as 2 in the other, both ones digits): the
     /// arithmetic confirms a reading only where the classifier already favoured it.
     public var arithmeticOwnReadingFloor: Double = 0.5
+    /// Lowest probability of the classifier's own reading of every other open field of an equation that
+    /// corrects one of its fields: two misreads can compensate each other (16 read as 6 and 25 as 35).
+    public var arithmeticCompanionFloor: Double = 0.8
 
     public init(tesseractFloor: Double, classifierFloor: Double, classifierAloneFloor: Double,
                 wordsMaxCorrections: Int = 2, arithmeticMargin: Double? = 20, arithmeticPlausibility: Double = 0.01) {

@@ -62,7 +62,9 @@ enum ArithmeticReading {
                                       wordsConvictions: wordsConvictions[key] ?? [], isLoneOpenField: open.count == 1,
                                       rule: rule)
                           } ?? false
-                      }) else { continue }
+                      }),
+                      correctionsHaveStrongCompanions(solution.values, open: open, candidates: candidates, rule: rule)
+                else { continue }
                 let confidence = solution.probability / (solution.probability + solution.runnerUp)
                 for key in open {
                     guard let i = index[key], let value = solution.values[key] else { continue }
@@ -104,6 +106,18 @@ enum ArithmeticReading {
         let floor = isOwnReading ? rule.arithmeticOwnReadingFloor : rule.arithmeticCorrectionFloor
         let vetoes = isLoneOpenField && isOwnReading ? wordsConvictions : convictions
         return probability >= floor && vetoes.allSatisfy { $0 == value }
+    }
+
+    /// Whether an equation that corrects a field leaves its other open fields on strong own readings. A
+    /// correction says one reading was wrong; a weak reading beside it may be a second misread that the
+    /// correction compensates (16 read as 6 and 25 as 35 balance as well as 16 and 25).
+    private static func correctionsHaveStrongCompanions(_ values: [String: Int], open: [String],
+                                                        candidates: [String: [ValueCandidate]], rule: AcceptRule) -> Bool {
+        let corrected = open.filter { key in values[key] != candidates[key]?.first?.value }
+        guard !corrected.isEmpty else { return true }
+        return open.allSatisfy { key in
+            corrected.contains(key) || (candidates[key]?.first?.probability ?? 0) >= rule.arithmeticCompanionFloor
+        }
     }
 
     /// Fewest fields on which Tesseract and a strong classifier reading can be compared before Tesseract may

@@ -79,6 +79,14 @@ struct AccuracyBench: ParsableCommand {
             help: "Lowest probability of the classifier's own reading that an equation may settle a field on (calibration sweeps).")
     var arithmeticOwnReadingFloor: Double?
 
+    @Option(name: .customLong("classifier-floor"),
+            help: "Per-digit probability of the classifier at which it counts as sure beside an agreeing reader (calibration sweeps).")
+    var classifierFloor: Double?
+
+    @Option(name: .customLong("arithmetic-companion-floor"),
+            help: "Lowest probability of the classifier's own reading of the other open fields of an equation that corrects a field (calibration sweeps; 0 turns it off).")
+    var arithmeticCompanionFloor: Double?
+
     func run() throws {
         let catalog = try Environment.catalog(seeds: seeds)
         let corpus = try Corpus(directory: self.corpus, limit: limit)
@@ -87,6 +95,8 @@ struct AccuracyBench: ParsableCommand {
         if let classifierAloneFloor { options.acceptRule.classifierAloneFloor = classifierAloneFloor }
         if let arithmeticMargin { options.acceptRule.arithmeticMargin = arithmeticMargin > 0 ? arithmeticMargin : nil }
         if let arithmeticOwnReadingFloor { options.acceptRule.arithmeticOwnReadingFloor = arithmeticOwnReadingFloor }
+        if let classifierFloor { options.acceptRule.classifierFloor = classifierFloor }
+        if let arithmeticCompanionFloor { options.acceptRule.arithmeticCompanionFloor = arithmeticCompanionFloor }
         if let arithmeticCorrectionFloor { options.acceptRule.arithmeticCorrectionFloor = arithmeticCorrectionFloor }
         if let arithmeticPlausibility { options.acceptRule.arithmeticPlausibility = arithmeticPlausibility }
         try ParallelDigitizer.run(files: corpus.items.map(\.image), workers: jobs, catalog: catalog,

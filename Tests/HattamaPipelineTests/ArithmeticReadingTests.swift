@@ -147,6 +147,33 @@ final class ArithmeticReadingTests: XCTestCase {
         XCTAssertEqual(byKey(ArithmeticReading.apply(page, relations: balance, rule: rule))["ballots_received"]?.status, .uncertain)
     }
 
+    func testACorrectionIsNotMadeBesideAWeakReadingItCouldBeCompensating() {
+        // Seed 25, wall 12 (with a trial model): 16 + 25 written, 16 and 35 read; 6 + 35 balances as well when
+        // the 1 may be padding, and 25 was no candidate. Two misreads must not balance each other into acceptance.
+        let page = { (unusedProbability: Double) in
+            self.byKey(ArithmeticReading.apply([
+                self.reading("ballots_received", [(41, 1)], accepted: true),
+                self.reading("ballots_issued", [(16, 0.72), (6, 0.25)]),
+                self.reading("ballots_unused", [(35, unusedProbability)]),
+            ], relations: self.balance, rule: self.rule))
+        }
+        let weak = page(0.71)
+        XCTAssertEqual(weak["ballots_issued"]?.status, .uncertain)
+        XCTAssertEqual(weak["ballots_unused"]?.status, .uncertain)
+        XCTAssertEqual(weak["ballots_issued"]?.value, .number(16), "the classifier's own reading stays for the reviewer")
+        var off = rule
+        off.arithmeticCompanionFloor = 0
+        let unguarded = byKey(ArithmeticReading.apply([
+            reading("ballots_received", [(41, 1)], accepted: true),
+            reading("ballots_issued", [(16, 0.72), (6, 0.25)]),
+            reading("ballots_unused", [(35, 0.71)]),
+        ], relations: balance, rule: off))
+        XCTAssertEqual(unguarded["ballots_issued"]?.value, .number(6), "without the guard the equation would settle it")
+        let strong = page(0.95)
+        XCTAssertEqual(strong["ballots_issued"]?.value, .number(6))
+        XCTAssertEqual(strong["ballots_issued"]?.status, .accepted, "beside a strong reading the correction stands")
+    }
+
     func testABrokenEquationIsNotBalancedWithADigitTheClassifierBarelySaw() {
         // The form may really break its arithmetic: 1235 balances only through a reading at p = 0.05.
         let fields = byKey(ArithmeticReading.apply([
