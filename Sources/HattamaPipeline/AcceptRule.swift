@@ -38,6 +38,11 @@ public struct AcceptRule: Sendable {
     /// Lowest probability of the classifier's own reading of every other open field of an equation that
     /// corrects one of its fields: two misreads can compensate each other (16 read as 6 and 25 as 35).
     public var arithmeticCompanionFloor: Double = 0.8
+    /// Lowest per-digit probability of the classifier beside an agreeing Tesseract for a field that no equation
+    /// checks (the precinct number, voters on the list), unless Tesseract is at least as sure. Both read the one
+    /// crop: a 1 written with a hook was read as 7 by both (0.96 and 0.95), and no arithmetic could catch it.
+    /// Printed digits, which Tesseract reads at 0.99 or more, are not held back.
+    public var uncheckedClassifierFloor: Double = 0.99
 
     public init(tesseractFloor: Double, classifierFloor: Double, classifierAloneFloor: Double,
                 wordsMaxCorrections: Int = 2, arithmeticMargin: Double? = 20, arithmeticPlausibility: Double = 0.01) {
@@ -56,8 +61,13 @@ public struct AcceptRule: Sendable {
     public static let wordsDisagree = "words_disagree"
     /// Reason of a field whose boxes were struck out and whose number was read where it was written again.
     public static let corrected = "corrected"
+    /// Reason of a field beside whose boxes a number is written, though no box was seen struck out.
+    public static let writtenBeside = "written_beside"
 
-    func decide(field: FieldSpec, evidence: [FieldEvidence], inkedMarks: Int, box: ImageBox) -> FieldRecord {
+    /// `checkedByEquation`: whether one of the form's equations holds the field, so that a misread both of
+    /// its readers share can still be caught.
+    func decide(field: FieldSpec, evidence: [FieldEvidence], inkedMarks: Int, box: ImageBox,
+                checkedByEquation: Bool = true) -> FieldRecord {
         let readings = evidence.map { $0.asReading(kind: field.kind) }
         guard inkedMarks > 0 || evidence.contains(where: { !$0.digits.isEmpty }) else {
             return FieldRecord(key: field.key, line: field.line, kind: field.kind, value: nil, status: .uncertain,
@@ -75,7 +85,10 @@ public struct AcceptRule: Sendable {
             if tesseract.confidence < tesseractFloor { reasons.append("low_confidence:tesseract") }
         }
         if let classifier {
-            if classifier.confidence < classifierFloor { reasons.append("low_confidence:digit_classifier") }
+            let tesseractIsSure = (tesseract?.confidence ?? 0) >= uncheckedClassifierFloor
+            if classifier.confidence < (checkedByEquation || tesseractIsSure ? classifierFloor : uncheckedClassifierFloor) {
+                reasons.append("low_confidence:digit_classifier")
+            }
             if classifier.unreadableMarks > 0 { reasons.append("unclassified_mark") }
         }
         if values.isEmpty { reasons.append("no_digits_read") }

@@ -59,15 +59,18 @@ final class FieldReader {
         }
     }
 
-    /// Reads `field`; `wordsLanguages` are the languages of its "in words" cell, if it has one, read now only
-    /// when `readsWordsNow` and a strong classifier reading could then be accepted (otherwise the caller may read
-    /// them later with `readWords`). With `pageWidth` (the template's), a number struck out in the field's boxes
-    /// is read where it was written again, beside them (`FieldSpec.correctionArea`).
+    /// Reads `field`; `wordsLanguages` are the languages of its "in words" cell, if it has one. `inEquation`:
+    /// whether one of the form's equations holds the field. Its words then wait for the arithmetic (the caller
+    /// reads them later with `readWords` if the equation stays open); otherwise they are read now when a strong
+    /// classifier reading could be accepted with them, and the classifier must be surer beside Tesseract
+    /// (`AcceptRule.uncheckedClassifierFloor`). With `pageWidth` (the template's), a number struck out in the
+    /// field's boxes is read where it was written again, beside them (`FieldSpec.correctionArea`).
     func read(_ field: FieldSpec, on page: GrayImage, homography: Homography, rule: AcceptRule,
-              wordsLanguages: [NumberLanguage] = [], readsWordsNow: Bool = true, pageWidth: Double? = nil) -> FieldReading {
+              wordsLanguages: [NumberLanguage] = [], inEquation: Bool, pageWidth: Double? = nil) -> FieldReading {
+        let readsWordsNow = !inEquation
         var rect = field.valueRect
         var ink = InkReading()
-        var corrected = false
+        var corrected = false, writtenBeside = false
         if let cells = field.cells {
             ink = readBoxes(cells, on: page, homography: homography)
             if ink.predictions.contains(where: { $0.best == .struck }), let pageWidth,
@@ -78,21 +81,32 @@ final class FieldReader {
                     ink = rewritten.after(struck: ink)
                     rect = TemplateRect(x: rect.x, y: rect.y, width: area.maxX - rect.x, height: rect.height)
                 }
+            } else if let pageWidth, let area = field.correctionArea(pageWidth: pageWidth),
+                      holdsWrittenNumber(area, boxes: cells.boxes.count, on: page, homography: homography) {
+                writtenBeside = true
             }
         } else if let freeBox = field.box {
             ink = readFreeHand(freeBox, inset: 0.04, on: page, homography: homography)
         }
         let box = homography.boundingBox(of: rect)
-        var record = rule.decide(field: field, evidence: ink.evidence, inkedMarks: ink.inkedMarks, box: box)
+        var record = rule.decide(field: field, evidence: ink.evidence, inkedMarks: ink.inkedMarks, box: box,
+                                 checkedByEquation: inEquation)
         if corrected {
             // Both readers read the one crop beside the boxes, so their agreement is not enough: a rewritten
             // number goes to a person unless the protocol's arithmetic settles it.
             record.status = .uncertain
             record.reasons.append(AcceptRule.corrected)
         }
+        if writtenBeside {
+            // A number beside boxes whose strike the classifier missed: the boxes may hold the struck-out one
+            // (a struck 148 read as written balanced an equation in place of the 88 beside it). Neither the
+            // field nor its equation is settled without a person.
+            record.status = .uncertain
+            record.reasons.append(AcceptRule.writtenBeside)
+        }
         guard field.kind == .count else { return FieldReading(record: record) }
         var reading = FieldReading(record: record,
-                                   candidates: record.status == .accepted ? [] : ValueCandidates.from(ink.predictions),
+                                   candidates: record.status == .accepted || writtenBeside ? [] : ValueCandidates.from(ink.predictions),
                                    tesseractConviction: rule.tesseractConviction(ink.evidence, inkedMarks: ink.inkedMarks),
                                    evidence: ink.evidence, inkedMarks: ink.inkedMarks)
         // The words cell costs a Tesseract run with a language model: read it only where it can decide.
@@ -159,6 +173,25 @@ final class FieldReader {
         }
         return ink
     }
+
+    /// Whether `area` beside a field's boxes holds what looks like a number written there: ink the segmenter
+    /// cuts into at most as many pieces as the field has boxes, at least half of them digits the classifier is
+    /// sure of (the first digit of a number written against the table border is often cut).
+    /// Specks, shadows and the paper's edge in a photo rarely pass; a number written again does.
+    private func holdsWrittenNumber(_ area: TemplateRect, boxes: Int, on page: GrayImage, homography: Homography) -> Bool {
+        guard let classifier else { return false }
+        let scale = Self.cellHeight / area.height
+        let crop = page.warped(area.inset(by: 0.02), through: homography, scale: scale).contrastStretched()
+            .trimmedPastLeadingRule()
+        guard !CellInk(crop).isBlank else { return false }
+        let pieces = InkSegmenter.segmentDigits(in: crop)
+        guard (1...boxes).contains(pieces.count) else { return false }
+        let sure = classifier.classify(pieces).filter { $0.best.digit != nil && $0.confidence >= Self.writtenBesideFloor }
+        return sure.count * 2 >= pieces.count
+    }
+
+    /// Lowest classifier probability of every piece beside the boxes for them to count as a written number.
+    static let writtenBesideFloor = 0.9
 
     private func readWithTesseract(_ strip: GrayImage) -> FieldEvidence {
         let reading = engine.readDigits(strip)

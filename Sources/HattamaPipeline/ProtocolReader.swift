@@ -105,7 +105,7 @@ public final class ProtocolReader {
         let inEquations = Set(form.relations.filter { $0.comparison == .equal }.flatMap(\.keys))
         var readings = form.fields.map {
             fieldReader.read($0, on: image, homography: registration.homography, rule: options.acceptRule,
-                             wordsLanguages: wordsLanguages, readsWordsNow: !inEquations.contains($0.key),
+                             wordsLanguages: wordsLanguages, inEquation: inEquations.contains($0.key),
                              pageWidth: form.template.page.width)
         }
         let fields = readWordsOfOpenEquations(&readings, form: form, page: image, homography: registration.homography,

@@ -73,4 +73,23 @@ final class CorrectionTests: XCTestCase {
             XCTAssertEqual(field.value, truth.values[field.key] ?? nil, "\(field.key) accepted wrong")
         }
     }
+
+    func testANumberBesideBoxesWhoseStrikeWasMissedKeepsTheEquationForAPerson() throws {
+        // Seed 25, RU 55: 148 struck out by one thin line, 88 written beside the boxes. A model that missed the
+        // strike read 148, and the equation then balanced by reading 715 as 775: two accepted wrong values.
+        let folder = RepoPaths.root.appendingPathComponent("Tests/HattamaPipelineTests/Fixtures/corrected")
+        let image = folder.appendingPathComponent("ru-2024-president-uik-0055.jpg")
+        let truth = try TruthFile.load(folder.appendingPathComponent("ru-2024-president-uik-0055.truth.json"))
+        let reader = try ShippedReader.make()
+        guard case .success(let record)? = reader.read(fileAt: image, options: DigitizeOptions()).first?.result else {
+            return XCTFail("the fixture did not register")
+        }
+        let cancelled = try XCTUnwrap(record.fields.first { $0.key == "ballots_cancelled" })
+        XCTAssertEqual(cancelled.status, .uncertain)
+        XCTAssertTrue(cancelled.reasons.contains(AcceptRule.writtenBeside) || cancelled.reasons.contains(AcceptRule.corrected),
+                      "\(cancelled.reasons)")
+        for field in record.fields where field.isTrusted {
+            XCTAssertEqual(field.value, truth.values[field.key] ?? nil, "\(field.key) accepted wrong")
+        }
+    }
 }

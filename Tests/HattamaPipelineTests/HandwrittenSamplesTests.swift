@@ -36,14 +36,16 @@ final class HandwrittenSamplesTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(accepted, settled)
     }
 
-    /// On the A4 sample the words cells are read only where the arithmetic needs them, and there they let
-    /// the equation confirm a number the classifier misread (the words spell 272, the classifier saw 279).
+    /// On an A4 protocol the words cells are read only where the arithmetic needs them, and there they let
+    /// the equation confirm a number the classifier misread (hw300's a4 25, a fixture: the words spell 464
+    /// ballots issued, the classifier saw 4164).
     func testWordsAreReadWhereTheArithmeticNeedsThemAndCorrectTheClassifierThere() throws {
         let reader = try ShippedReader.make()
-        let image = RepoPaths.root.appendingPathComponent("testimages/handwritten/kz-2022-president-precinct-a4-0012.jpg")
+        let image = RepoPaths.root.appendingPathComponent(
+            "Tests/HattamaPipelineTests/Fixtures/words/kz-2022-president-precinct-a4-0025.jpg")
         let truth = try TruthFile.load(image.deletingPathExtension().appendingPathExtension("truth.json"))
         guard case .success(let record)? = reader.read(fileAt: image, options: DigitizeOptions()).first?.result else {
-            return XCTFail("the a4 sample did not register")
+            return XCTFail("the a4 fixture did not register")
         }
         func reading(_ field: FieldRecord, _ reader: String) -> ReaderReading? { field.readings.first { $0.reader == reader } }
         let correctedByWords = record.fields.filter { field in

@@ -52,6 +52,22 @@ def load_mnist():
     return raw[:, :784].reshape(-1, 28, 28).astype(np.uint8), raw[:, 784].astype(np.int64)
 
 
+def load_mnist_test(directory, held_out_images):
+    """MNIST's test set (fetch_mnist_test.sh): 10,000 digits whose writers wrote none of MNIST's training
+    images, so none of mnist_5k's. Refuses the set if any image equals a held-out digit."""
+    def idx(name, offset):
+        with open(os.path.join(directory, name), "rb") as f:
+            return np.frombuffer(f.read()[offset:], np.uint8)
+
+    images = idx("t10k-images.idx3-ubyte", 16).reshape(-1, 28, 28)
+    labels = idx("t10k-labels.idx1-ubyte", 8).astype(np.int64)
+    held = {im.tobytes() for im in held_out_images}
+    clashes = sum(im.tobytes() in held for im in images)
+    if clashes:
+        raise SystemExit(f"{directory}: {clashes} images equal held-out digits; this is not MNIST's test set")
+    return images.copy(), labels
+
+
 # ----------------------------------------------------------------------------- sample specs
 # A spec is (kind, a, b, stream, index): kind says how to draw the cell, a/b pick the source.
 
@@ -64,6 +80,8 @@ def _init_worker(images, hw, pr, member=0):
 
 
 TRAIN_STREAM = 1
+MNIST_TEST_STREAM = 6  # v4: renderings of MNIST's test-set digits, training only
+TRAINING_STREAMS = (TRAIN_STREAM, MNIST_TEST_STREAM)
 
 
 def cell_seed(stream, index, member=0):
@@ -107,7 +125,7 @@ def make_cell(spec):
         g = synth.strike_over(synth.augment_glyph(synth.place(synth.font_glyph(fonts[a], str(b)), rng), rng), rng)
     elif kind == "box_mnist":  # v2: written large into a printed box, cropped like the pipeline does
         c = synth.mnist_glyph(X[a])
-        if stream == 1 and rng.random() < 0.6:  # training only: elastic/affine variety
+        if stream in TRAINING_STREAMS and rng.random() < 0.6:  # training only: elastic/affine variety
             c = synth.crop_ink(synth.augment_glyph(synth.place(c, rng), rng)) 
         return synth.box_cell(c, rng, mnist=True)
     elif kind == "box_font":
@@ -116,7 +134,7 @@ def make_cell(spec):
         return synth.box_cell(None, rng, mark={"box_dash": "-", "box_cross": "x", "box_blank": ""}[kind])
     elif kind == "pipe_mnist":  # v3: drawn as generate.py --handwritten draws it, resampled as the pipeline does
         m = X[a]
-        if stream == 1 and rng.random() < 0.6:  # training only: elastic/affine variety
+        if stream in TRAINING_STREAMS and rng.random() < 0.6:  # training only: elastic/affine variety
             c = synth.crop_ink(synth.augment_glyph(synth.place(synth.mnist_glyph(m), rng), rng))
             m = (np.clip(c, 0, 1) * 255).round().astype(np.uint8) if c is not None else m
         return synth.pipeline_cell(None, rng, mnist28=m)
@@ -350,7 +368,12 @@ def main():
     ap.add_argument("--epochs", type=int, default=14)
     ap.add_argument("--pipe-mnist", type=int, default=0,
                     help="v3 experiment: synth.pipeline_cell renderings per MNIST training digit (0 in v3)")
-    ap.add_argument("--page-cells", help="v3: npz of pagecells.py cells from pages drawn with TRAINING digits")
+    ap.add_argument("--page-cells", action="append", default=[],
+                    help="v3: npz of pagecells.py cells from pages drawn with TRAINING digits (repeatable; v4 adds "
+                         "pages drawn with MNIST's test-set digits)")
+    ap.add_argument("--mnist-test", metavar="DIR",
+                    help="v4: also train on MNIST's test set fetched into DIR by fetch_mnist_test.sh (writers "
+                         "disjoint from every mnist_5k digit): each digit raw, 4 augmented and 2 boxed")
     ap.add_argument("--page-val", help="v3: npz of pagecells.py cells from pages drawn with VALIDATION digits")
     ap.add_argument("--fixtures-only", action="store_true",
                     help="re-export the Swift test fixtures (golden.json, heldout200.bin) from the committed model")
@@ -399,6 +422,15 @@ def main():
                                 box_mnist=1 if q else 2, box_font=1 if q else 4, box_other=50 if q else 700,
                                 pipe_mnist=args.pipe_mnist, pipe_font=args.pipe_mnist // 2,
                                 pipe_other=args.pipe_mnist * 125, member=member)
+    if args.mnist_test:
+        # v4: appended after everything else with their own stream, so the v3 cells keep their seeds
+        Xt, yt = load_mnist_test(args.mnist_test, X[held_rows])
+        test_rows = list(range(n, n + len(yt)))
+        X, y = np.concatenate([X, Xt]), np.concatenate([y, yt])
+        ex_specs, yex = build_specs(test_rows[::20] if q else test_rows, y, hw, pr, MNIST_TEST_STREAM,
+                                    4, 0, 0, 0, box_mnist=2)
+        tr_specs, ytr = tr_specs + ex_specs, np.concatenate([ytr, yex])
+        print(f"MNIST test set: {len(yt)} digits, {len(ex_specs)} training cells")
     va_specs, yva = build_specs(val_rows, y, hw, pr, 2, 2, 2, 1, 300, box_mnist=2, box_font=0, box_other=100)
     te_specs, yte = build_specs(held_rows, y, hw, pr, 3, 3, 0, 0, 500)
     # v2: held-out digits written into printed boxes the way the corpus generator does (separate stream)
@@ -415,7 +447,7 @@ def main():
         # v3: cells cut from generated pages as the pipeline cuts them (pagecells.py), training and
         # validation digits only; see tools/digits/README.md for how they are made
         page_counts = {}
-        for path, which in ((args.page_cells, "train"), (args.page_val, "val")):
+        for path, which in [(p, "train") for p in args.page_cells] + [(args.page_val, "val")]:
             if not path:
                 continue
             d = np.load(path, allow_pickle=True)
@@ -423,7 +455,7 @@ def main():
             yp = d["labels"].astype(np.int64)
             if q:
                 xp, yp = xp[::10], yp[::10]
-            page_counts[which] = int(len(yp))
+            page_counts[which] = page_counts.get(which, 0) + int(len(yp))
             if which == "train":
                 xtr, ytr = np.concatenate([xtr, xp]), np.concatenate([ytr, yp])
             else:
