@@ -73,17 +73,18 @@ final class FieldReader {
         var corrected = false, writtenBeside = false
         if let cells = field.cells {
             ink = readBoxes(cells, on: page, homography: homography)
-            if ink.predictions.contains(where: { $0.best == .struck }), let pageWidth,
-               let area = field.correctionArea(pageWidth: pageWidth) {
-                let rewritten = readFreeHand(area, inset: 0.02, on: page, homography: homography, pastLeadingRule: true)
-                if rewritten.inkedMarks > 0 {
-                    corrected = true
-                    ink = rewritten.after(struck: ink)
-                    rect = TemplateRect(x: rect.x, y: rect.y, width: area.maxX - rect.x, height: rect.height)
+            if let pageWidth, let area = field.correctionArea(pageWidth: pageWidth) {
+                if ink.predictions.contains(where: { $0.best == .struck }) {
+                    let rewritten = readFreeHand(area, inset: Self.correctionInset, on: page, homography: homography,
+                                                 pastLeadingRule: true)
+                    if rewritten.inkedMarks > 0 {
+                        corrected = true
+                        ink = rewritten.after(struck: ink)
+                        rect = TemplateRect(x: rect.x, y: rect.y, width: area.maxX - rect.x, height: rect.height)
+                    }
+                } else if holdsWrittenNumber(area, boxes: cells.boxes.count, on: page, homography: homography) {
+                    writtenBeside = true
                 }
-            } else if let pageWidth, let area = field.correctionArea(pageWidth: pageWidth),
-                      holdsWrittenNumber(area, boxes: cells.boxes.count, on: page, homography: homography) {
-                writtenBeside = true
             }
         } else if let freeBox = field.box {
             ink = readFreeHand(freeBox, inset: 0.04, on: page, homography: homography)
@@ -160,10 +161,8 @@ final class FieldReader {
     private func readFreeHand(_ rect: TemplateRect, inset: Double, on page: GrayImage, homography: Homography,
                               pastLeadingRule: Bool = false) -> InkReading {
         var ink = InkReading()
-        let scale = Self.cellHeight / rect.height
-        var crop = page.warped(rect.inset(by: inset), through: homography, scale: scale).contrastStretched()
-        if pastLeadingRule { crop = crop.trimmedPastLeadingRule() }
-        guard !CellInk(crop).isBlank else { return ink }
+        guard let crop = inkedCrop(rect, inset: inset, on: page, homography: homography,
+                                   pastLeadingRule: pastLeadingRule) else { return ink }
         ink.evidence.append(readWithTesseract(GrayImage.strip([crop], gap: 0, margin: 16)))
         let pieces = InkSegmenter.segmentDigits(in: crop)
         ink.inkedMarks = pieces.count
@@ -179,19 +178,28 @@ final class FieldReader {
     /// sure of (the first digit of a number written against the table border is often cut).
     /// Specks, shadows and the paper's edge in a photo rarely pass; a number written again does.
     private func holdsWrittenNumber(_ area: TemplateRect, boxes: Int, on page: GrayImage, homography: Homography) -> Bool {
-        guard let classifier else { return false }
-        let scale = Self.cellHeight / area.height
-        let crop = page.warped(area.inset(by: 0.02), through: homography, scale: scale).contrastStretched()
-            .trimmedPastLeadingRule()
-        guard !CellInk(crop).isBlank else { return false }
+        guard let classifier, let crop = inkedCrop(area, inset: Self.correctionInset, on: page, homography: homography,
+                                                   pastLeadingRule: true) else { return false }
         let pieces = InkSegmenter.segmentDigits(in: crop)
         guard (1...boxes).contains(pieces.count) else { return false }
         let sure = classifier.classify(pieces).filter { $0.best.digit != nil && $0.confidence >= Self.writtenBesideFloor }
         return sure.count * 2 >= pieces.count
     }
 
-    /// Lowest classifier probability of every piece beside the boxes for them to count as a written number.
+    /// Lowest classifier probability of a piece beside the boxes for it to count as a sure digit.
     static let writtenBesideFloor = 0.9
+    /// Inset of the area beside the boxes where a number is written again (`FieldSpec.correctionArea`).
+    static let correctionInset = 0.02
+
+    /// `rect` of the page resampled to `cellHeight` and contrast-stretched, without the ruled line at its left
+    /// edge when `pastLeadingRule`; nil when it holds no ink.
+    private func inkedCrop(_ rect: TemplateRect, inset: Double, on page: GrayImage, homography: Homography,
+                           pastLeadingRule: Bool) -> GrayImage? {
+        let scale = Self.cellHeight / rect.height
+        var crop = page.warped(rect.inset(by: inset), through: homography, scale: scale).contrastStretched()
+        if pastLeadingRule { crop = crop.trimmedPastLeadingRule() }
+        return CellInk(crop).isBlank ? nil : crop
+    }
 
     private func readWithTesseract(_ strip: GrayImage) -> FieldEvidence {
         let reading = engine.readDigits(strip)

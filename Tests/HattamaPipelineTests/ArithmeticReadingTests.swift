@@ -150,26 +150,22 @@ final class ArithmeticReadingTests: XCTestCase {
     func testACorrectionIsNotMadeBesideAWeakReadingItCouldBeCompensating() {
         // Seed 25, wall 12 (with a trial model): 16 + 25 written, 16 and 35 read; 6 + 35 balances as well when
         // the 1 may be padding, and 25 was no candidate. Two misreads must not balance each other into acceptance.
-        let page = { (unusedProbability: Double) in
+        let page = { (unusedProbability: Double, rule: AcceptRule) in
             self.byKey(ArithmeticReading.apply([
                 self.reading("ballots_received", [(41, 1)], accepted: true),
                 self.reading("ballots_issued", [(16, 0.72), (6, 0.25)]),
                 self.reading("ballots_unused", [(35, unusedProbability)]),
-            ], relations: self.balance, rule: self.rule))
+            ], relations: self.balance, rule: rule))
         }
-        let weak = page(0.71)
+        let weak = page(0.71, rule)
         XCTAssertEqual(weak["ballots_issued"]?.status, .uncertain)
         XCTAssertEqual(weak["ballots_unused"]?.status, .uncertain)
         XCTAssertEqual(weak["ballots_issued"]?.value, .number(16), "the classifier's own reading stays for the reviewer")
         var off = rule
         off.arithmeticCompanionFloor = 0
-        let unguarded = byKey(ArithmeticReading.apply([
-            reading("ballots_received", [(41, 1)], accepted: true),
-            reading("ballots_issued", [(16, 0.72), (6, 0.25)]),
-            reading("ballots_unused", [(35, 0.71)]),
-        ], relations: balance, rule: off))
+        let unguarded = page(0.71, off)
         XCTAssertEqual(unguarded["ballots_issued"]?.value, .number(6), "without the guard the equation would settle it")
-        let strong = page(0.95)
+        let strong = page(0.95, rule)
         XCTAssertEqual(strong["ballots_issued"]?.value, .number(6))
         XCTAssertEqual(strong["ballots_issued"]?.status, .accepted, "beside a strong reading the correction stands")
     }
