@@ -127,9 +127,10 @@ enum ArithmeticReading {
     static let reliableAgreement = 0.8
 
     /// Whether Tesseract's convictions count on this page: it agrees with the classifier on most fields where
-    /// both are sure (printed digits), or there are too few such fields to tell. On handwriting Tesseract is
-    /// confidently wrong (a 7 read as 1 at 0.99), and vetoing the arithmetic with it only keeps right values
-    /// from being accepted.
+    /// both are sure (printed digits), or, with fewer than `reliabilitySample` such fields, on every one of
+    /// them. On handwriting Tesseract is confidently wrong (a 7 read as 1 at 0.99), and vetoing the arithmetic
+    /// with it only keeps right values from being accepted: on the generated handwritten pages with one or two
+    /// such fields and a disagreement, its convictions on the open fields were wrong 186 times and right 17.
     static func tesseractIsReliable(on readings: [FieldReading], rule: AcceptRule) -> Bool {
         var compared = 0, agreed = 0
         for reading in readings {
@@ -139,6 +140,6 @@ enum ArithmeticReading {
             compared += 1
             if read == tesseract { agreed += 1 }
         }
-        return compared < reliabilitySample || Double(agreed) >= reliableAgreement * Double(compared)
+        return compared < reliabilitySample ? agreed == compared : Double(agreed) >= reliableAgreement * Double(compared)
     }
 }

@@ -147,6 +147,29 @@ final class ArithmeticReadingTests: XCTestCase {
         XCTAssertEqual(byKey(ArithmeticReading.apply(page, relations: balance, rule: rule))["ballots_received"]?.status, .uncertain)
     }
 
+    func testTesseractWrongOnOneOfTooFewFieldsToJudgeVetoesNothing() {
+        // Hw300, wall 56: Tesseract sure of 220 and 130 where the classifier read 830 and 430 (both right).
+        // Two fields are too few to judge Tesseract by a share, but one sure disagreement is enough to
+        // stop trusting its convictions on handwriting.
+        var page = [
+            reading("ballots_received", [(1260, 0.98)]),
+            reading("ballots_issued", [(430, 0.98)]),
+            reading("ballots_unused", [(830, 0.99)], tesseract: 220),
+        ]
+        XCTAssertFalse(ArithmeticReading.tesseractIsReliable(on: page, rule: rule))
+        let fields = byKey(ArithmeticReading.apply(page, relations: balance, rule: rule))
+        XCTAssertEqual(fields["ballots_unused"]?.value, .number(830))
+        XCTAssertEqual(fields["ballots_unused"]?.status, .accepted)
+
+        // Where it agreed on every field it could be compared on, or could be compared on none, it still
+        // vetoes a weak reading the arithmetic would confirm.
+        page[0] = reading("ballots_received", [(1260, 0.6), (1230, 0.3)], tesseract: 1230)
+        XCTAssertTrue(ArithmeticReading.tesseractIsReliable(on: Array(page.prefix(2)), rule: rule))
+        page[2].tesseractConviction = 830
+        XCTAssertTrue(ArithmeticReading.tesseractIsReliable(on: page, rule: rule))
+        XCTAssertEqual(byKey(ArithmeticReading.apply(page, relations: balance, rule: rule))["ballots_received"]?.status, .uncertain)
+    }
+
     func testACorrectionIsNotMadeBesideAWeakReadingItCouldBeCompensating() {
         // Seed 25, wall 12 (with a trial model): 16 + 25 written, 16 and 35 read; 6 + 35 balances as well when
         // the 1 may be padding, and 25 was no candidate. Two misreads must not balance each other into acceptance.
