@@ -164,7 +164,7 @@ final class FieldReader {
         guard let crop = inkedCrop(rect, inset: inset, on: page, homography: homography,
                                    pastLeadingRule: pastLeadingRule) else { return ink }
         ink.evidence.append(readWithTesseract(GrayImage.strip([crop], gap: 0, margin: 16)))
-        let pieces = InkSegmenter.segmentDigits(in: crop)
+        let pieces = classifier.map { InkSegmenter.segmentDigits(in: crop, judgedBy: $0) } ?? InkSegmenter.segmentDigits(in: crop)
         ink.inkedMarks = pieces.count
         if let classifier, !pieces.isEmpty {
             ink.predictions = classifier.classify(pieces)
@@ -180,7 +180,7 @@ final class FieldReader {
     private func holdsWrittenNumber(_ area: TemplateRect, boxes: Int, on page: GrayImage, homography: Homography) -> Bool {
         guard let classifier, let crop = inkedCrop(area, inset: Self.correctionInset, on: page, homography: homography,
                                                    pastLeadingRule: true) else { return false }
-        let pieces = InkSegmenter.segmentDigits(in: crop)
+        let pieces = InkSegmenter.segmentDigits(in: crop, judgedBy: classifier)
         guard (1...boxes).contains(pieces.count) else { return false }
         let sure = classifier.classify(pieces).filter { $0.best.digit != nil && $0.confidence >= Self.writtenBesideFloor }
         return sure.count * 2 >= pieces.count

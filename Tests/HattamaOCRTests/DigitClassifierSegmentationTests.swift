@@ -15,7 +15,7 @@ final class DigitClassifierSegmentationTests: XCTestCase {
             let field = DigitClassifierFixtures.string(of: picks.map(\.image), overlap: 11)
             let mask = CellNormalizer.inkMask(field)
             if InkComponent.find(in: mask, width: field.width, height: field.height).count < 3 { touching += 1 }
-            let cells = InkSegmenter.segmentDigits(in: field)
+            let cells = InkSegmenter.segmentDigits(in: field, judgedBy: model)
             if cells.count == 3 { found3 += 1 }
             let read = model.classify(cells).compactMap(\.best.digit)
             if read == picks.map(\.label) { readExactly += 1 }
@@ -23,6 +23,39 @@ final class DigitClassifierSegmentationTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(touching, trials / 3, "the test strings should mostly touch")
         XCTAssertGreaterThanOrEqual(found3, trials * 8 / 10, "found 3 digits in \(found3) of \(trials)")
         print("segmentation: \(found3)/\(trials) strings cut into 3, \(readExactly)/\(trials) read exactly, \(touching) touching")
+    }
+
+    /// Held-out 0s and 7s written broad (ink 1.4 times as wide as tall): the plain cut makes two digits of
+    /// most of them, the classifier keeps them whole and reads them.
+    func testBroadDigitStaysOneDigitWhenTheClassifierJudges() throws {
+        let model = try XCTUnwrap(DigitClassifierTests.shared)
+        let broad = try DigitClassifierFixtures.heldOut().filter { [0, 7].contains($0.label) }.map {
+            (image: DigitClassifierFixtures.string(of: [Self.widened($0.image, toAspect: 1.4)], overlap: 0), label: $0.label)
+        }
+        XCTAssertGreaterThanOrEqual(broad.count, 30)
+        let cut = broad.filter { InkSegmenter.segmentDigits(in: $0.image).count > 1 }.count
+        let judged = broad.map { InkSegmenter.segmentDigits(in: $0.image, judgedBy: model) }
+        let whole = judged.filter { $0.count == 1 }.count
+        let read = zip(judged, broad).filter { cells, digit in model.classify(cells).map(\.best.digit) == [digit.label] }.count
+        XCTAssertGreaterThanOrEqual(cut * 10, broad.count * 8, "the plain cut split \(cut) of \(broad.count)")
+        XCTAssertGreaterThanOrEqual(whole * 10, broad.count * 9, "kept whole \(whole) of \(broad.count)")
+        XCTAssertGreaterThanOrEqual(read * 10, broad.count * 8, "read \(read) of \(broad.count)")
+        print("broad 0s and 7s: \(cut)/\(broad.count) cut in two plainly, \(whole) kept whole and \(read) read when judged")
+    }
+
+    /// `cell` stretched sideways so that its ink is `aspect` times as wide as tall.
+    static func widened(_ cell: GrayImage, toAspect aspect: Double) -> GrayImage {
+        let mask = CellNormalizer.inkMask(cell)
+        let inked = (0..<cell.width).filter { x in (0..<cell.height).contains { mask[$0 * cell.width + x] } }
+        let rows = (0..<cell.height).filter { y in (0..<cell.width).contains { mask[y * cell.width + $0] } }
+        let inkWidth = Double((inked.last ?? 0) - (inked.first ?? 0) + 1)
+        let inkHeight = Double((rows.last ?? 0) - (rows.first ?? 0) + 1)
+        let factor = max(1, aspect * inkHeight / inkWidth)
+        var out = GrayImage(width: Int((Double(cell.width) * factor).rounded()), height: cell.height)
+        for y in 0..<out.height {
+            for x in 0..<out.width { out[x, y] = cell[min(cell.width - 1, Int(Double(x) / factor)), y] }
+        }
+        return out
     }
 
     func testBrokenStrokeStaysOneDigitAndRuledLineIsIgnored() {

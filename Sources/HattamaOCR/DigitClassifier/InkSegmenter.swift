@@ -6,7 +6,12 @@ public enum InkSegmenter {
     ///
     /// Binarizes like the classifier, removes ruled lines and specks, merges the broken strokes of one
     /// digit (components that overlap horizontally) and splits touching digits at the column of least ink.
-    public static func segmentDigits(in field: GrayImage) -> [GrayImage] {
+    ///
+    /// A group wider than one digit but narrower than two (`surelyTouching`) may be one wide digit (a 0 or a 7
+    /// written broad) as well as two touching ones: `keepsWhole`, given the group and its pieces, decides
+    /// (the caller classifies both). Without it such a group is split.
+    public static func segmentDigits(in field: GrayImage,
+                                     keepsWhole: ((GrayImage, [GrayImage]) -> Bool)? = nil) -> [GrayImage] {
         let w = field.width, h = field.height
         guard w > 2, h > 2 else { return [] }
         let (d, dmax) = CellNormalizer.darkness(field, bandY: 0, bandX: 0)
@@ -29,8 +34,30 @@ public enum InkSegmenter {
         let heights = groups.map(\.height).sorted()
         let typicalHeight = heights[heights.count / 2]
         var pieces: [InkComponent] = []
-        for g in groups { pieces.append(contentsOf: split(g, typicalHeight: typicalHeight, width: w)) }
+        for g in groups {
+            let parts = split(g, typicalHeight: typicalHeight, width: w)
+            if parts.count > 1, let keepsWhole, Double(g.width) <= surelyTouching * reference(g, typicalHeight: typicalHeight),
+               keepsWhole(render(g, from: field), parts.map { render($0, from: field) }) {
+                pieces.append(g)
+            } else {
+                pieces.append(contentsOf: parts)
+            }
+        }
         return pieces.sorted { $0.minX < $1.minX }.map { render($0, from: field) }
+    }
+
+    /// `segmentDigits(in:keepsWhole:)` with `classifier` deciding whether a wide group is one digit
+    /// (`readsBetterWhole`). A 0 or a 7 written broad was cut in two and read as 67 or 77.
+    public static func segmentDigits(in field: GrayImage, judgedBy classifier: DigitClassifier) -> [GrayImage] {
+        segmentDigits(in: field) { whole, parts in
+            readsBetterWhole(classifier.classify(whole), parts: classifier.classify(parts))
+        }
+    }
+
+    /// Whether a wide group of ink is one digit rather than the pieces it would be cut into: the classifier
+    /// reads it whole as a digit at least as surely as it reads the least sure piece.
+    static func readsBetterWhole(_ whole: DigitPrediction, parts: [DigitPrediction]) -> Bool {
+        whole.best.digit != nil && whole.confidence >= (parts.map(\.confidence).min() ?? 1)
     }
 
     /// Merges groups whose column ranges overlap by at least half of the narrower one (broken strokes).
@@ -59,10 +86,20 @@ public enum InkSegmenter {
         return groups
     }
 
+    /// Width, against `reference`, above which a group is split into pieces.
+    static let wide = 1.1
+    /// Width, against `reference`, above which a group is taken for touching digits without asking.
+    static let surelyTouching = 1.8
+
+    /// The size one digit of the group would have: its height, or most of the typical height when it is short.
+    static func reference(_ g: InkComponent, typicalHeight: Int) -> Double {
+        Double(max(g.height, typicalHeight * 4 / 5))
+    }
+
     /// Splits a group wider than one digit into pieces at the columns of least ink.
     static func split(_ g: InkComponent, typicalHeight: Int, width w: Int) -> [InkComponent] {
-        let ref = Double(max(g.height, typicalHeight * 4 / 5))
-        guard Double(g.width) > 1.1 * ref else { return [g] }
+        let ref = reference(g, typicalHeight: typicalHeight)
+        guard Double(g.width) > wide * ref else { return [g] }
         let count = max(2, Int((Double(g.width) / (0.8 * ref)).rounded()))
         var columns = [Int](repeating: 0, count: g.width)
         for p in g.pixels { columns[p % w - g.minX] += 1 }
