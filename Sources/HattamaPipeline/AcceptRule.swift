@@ -43,6 +43,10 @@ public struct AcceptRule: Sendable {
     /// crop: a 1 written with a hook was read as 7 by both (0.96 and 0.95), and no arithmetic could catch it.
     /// Printed digits, which Tesseract reads at 0.99 or more, are not held back.
     public var uncheckedClassifierFloor: Double = 0.99
+    /// Lowest probability of the classifier's own reading of a field at which an equation that balances with
+    /// it may overrule Tesseract's conviction of another number, on one field of the equation (see
+    /// `ArithmeticReading.mayTake`). At 0.8 two compensating misreads were accepted where Tesseract was right.
+    public var tesseractOverruleFloor: Double = 0.95
 
     public init(tesseractFloor: Double, classifierFloor: Double, classifierAloneFloor: Double,
                 wordsMaxCorrections: Int = 2, arithmeticMargin: Double? = 20, arithmeticPlausibility: Double = 0.01) {

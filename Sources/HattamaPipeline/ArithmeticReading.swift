@@ -55,12 +55,19 @@ enum ArithmeticReading {
                 }
                 guard !open.isEmpty, let solution = EquationDecoder.solve(equation, candidates: choices,
                                                                    floor: rule.arithmeticPlausibility / margin / 10),
-                      solution.margin >= margin, solution.plausibility >= rule.arithmeticPlausibility,
-                      open.allSatisfy({ key in
+                      solution.margin >= margin, solution.plausibility >= rule.arithmeticPlausibility
+                else { continue }
+                // Tesseract may be overruled on one field of the equation, not on two: two fields it read
+                // otherwise can be two misreads of the classifier that balance each other (seed 22: 291 and
+                // 245 read as 791 and 745, and right by Tesseract).
+                let contradicted = open.filter { key in
+                    solution.values[key].map { value in (convictions[key] ?? []).contains { $0 != value } } ?? false
+                }
+                guard open.allSatisfy({ key in
                           solution.values[key].map { value in
                               mayTake(value, candidates: candidates[key] ?? [], convictions: convictions[key] ?? [],
                                       wordsConvictions: wordsConvictions[key] ?? [], isLoneOpenField: open.count == 1,
-                                      rule: rule)
+                                      isLoneContradiction: contradicted.count == 1, rule: rule)
                           } ?? false
                       }),
                       correctionsHaveStrongCompanions(solution.values, open: open, candidates: candidates, rule: rule)
@@ -94,17 +101,21 @@ enum ArithmeticReading {
 
     /// Whether a field may be settled on `value`: the classifier's own reading when it gave it at least
     /// `arithmeticOwnReadingFloor`, or another value it gave at least `arithmeticCorrectionFloor`; and no other
-    /// reader convinced of another number. The one exception: the lone open field of an equation, settled on
-    /// the classifier's own reading, is not vetoed by Tesseract. Its value is then fixed by the equation's
-    /// accepted fields and read the same by the classifier, two independent sources against Tesseract's
-    /// reading of handwriting (1284 read as 1754 at 0.98 on a page where it read the printed-like digits
-    /// well). The words cell still vetoes it.
+    /// reader convinced of another number. Tesseract does not veto the classifier's own reading when the
+    /// field is the lone open field of its equation, or the lone field of it that Tesseract contradicts and
+    /// the classifier gave it at least `AcceptRule.tesseractOverruleFloor`. The value is then read the same by
+    /// the classifier and confirmed by the equation: two independent sources against Tesseract's reading of
+    /// handwriting (1284 read as 1754 at 0.98, 339 as 334, on pages where it read most digits right). The
+    /// words cell still vetoes it.
     private static func mayTake(_ value: Int, candidates: [ValueCandidate], convictions: Set<Int>,
-                                wordsConvictions: Set<Int>, isLoneOpenField: Bool, rule: AcceptRule) -> Bool {
+                                wordsConvictions: Set<Int>, isLoneOpenField: Bool, isLoneContradiction: Bool,
+                                rule: AcceptRule) -> Bool {
         let isOwnReading = candidates.first?.value == value
         let probability = candidates.first { $0.value == value }?.probability ?? 0
         let floor = isOwnReading ? rule.arithmeticOwnReadingFloor : rule.arithmeticCorrectionFloor
-        let vetoes = isLoneOpenField && isOwnReading ? wordsConvictions : convictions
+        let overrulesTesseract = isOwnReading
+            && (isLoneOpenField || (isLoneContradiction && probability >= rule.tesseractOverruleFloor))
+        let vetoes = overrulesTesseract ? wordsConvictions : convictions
         return probability >= floor && vetoes.allSatisfy { $0 == value }
     }
 

@@ -87,6 +87,10 @@ struct AccuracyBench: ParsableCommand {
             help: "Lowest probability of the classifier's own reading of the other open fields of an equation that corrects a field (calibration sweeps; 0 turns it off).")
     var arithmeticCompanionFloor: Double?
 
+    @Option(name: .customLong("tesseract-overrule-floor"),
+            help: "Lowest probability of the classifier's own reading of a field on which a balancing equation may overrule Tesseract (calibration sweeps; above 1 turns it off).")
+    var tesseractOverruleFloor: Double?
+
     func run() throws {
         let catalog = try Environment.catalog(seeds: seeds)
         let corpus = try Corpus(directory: self.corpus, limit: limit)
@@ -97,6 +101,7 @@ struct AccuracyBench: ParsableCommand {
         if let arithmeticOwnReadingFloor { options.acceptRule.arithmeticOwnReadingFloor = arithmeticOwnReadingFloor }
         if let classifierFloor { options.acceptRule.classifierFloor = classifierFloor }
         if let arithmeticCompanionFloor { options.acceptRule.arithmeticCompanionFloor = arithmeticCompanionFloor }
+        if let tesseractOverruleFloor { options.acceptRule.tesseractOverruleFloor = tesseractOverruleFloor }
         if let arithmeticCorrectionFloor { options.acceptRule.arithmeticCorrectionFloor = arithmeticCorrectionFloor }
         if let arithmeticPlausibility { options.acceptRule.arithmeticPlausibility = arithmeticPlausibility }
         try ParallelDigitizer.run(files: corpus.items.map(\.image), workers: jobs, catalog: catalog,

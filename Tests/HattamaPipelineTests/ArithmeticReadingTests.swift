@@ -170,6 +170,39 @@ final class ArithmeticReadingTests: XCTestCase {
         XCTAssertEqual(byKey(ArithmeticReading.apply(page, relations: balance, rule: rule))["ballots_received"]?.status, .uncertain)
     }
 
+    func testABalancingEquationOverrulesTesseractOnOneSureFieldButNotOnTwo() {
+        // Seed 22, wall 124: 291 = 245 + 46 written; the classifier read 791 (0.87) and 745 (0.93), which
+        // balance as well, and Tesseract read 291 and 245. Overruling it on both would accept two misreads.
+        let expr = "voters_participated == votes.a + votes.b"
+        let participation = RelationExpander.expand(RelationSpec(id: "participation_balance", expr: expr, description: nil),
+                                                    parsed: try! RelationParser.parse(expr),
+                                                    keys: ["voters_participated", "votes.a", "votes.b"])
+        func read(_ participated: (Int, Double), _ a: (Int, Double), tesseract: (Int?, Int?)) -> [String: FieldRecord] {
+            var page = [
+                reading("voters_participated", [participated], tesseract: tesseract.0),
+                reading("votes.a", [a], tesseract: tesseract.1),
+                reading("votes.b", [(46, 1)], accepted: true),
+            ]
+            // Tesseract agreed with the classifier on eight other sure fields: its convictions count here.
+            for (i, value) in [2700, 7, 17, 120, 35, 61, 4, 980].enumerated() {
+                page.append(reading("other.\(i)", [(value, 0.99)], tesseract: value))
+            }
+            XCTAssertTrue(ArithmeticReading.tesseractIsReliable(on: page, rule: rule))
+            return byKey(ArithmeticReading.apply(page, relations: participation, rule: rule))
+        }
+        // Read surer than there, they still may not overrule Tesseract on both fields.
+        let two = read((791, 0.97), (745, 0.98), tesseract: (291, 245))
+        XCTAssertEqual(two["voters_participated"]?.status, .uncertain)
+        XCTAssertEqual(two["votes.a"]?.status, .uncertain)
+
+        // Ru 95: putin 339 read at 0.9995, Tesseract sure of 334 on that field only: the equation decides.
+        let one = read((385, 0.99), (339, 0.9995), tesseract: (385, 334))
+        XCTAssertEqual(one["votes.a"]?.value, .number(339))
+        XCTAssertEqual(one["votes.a"]?.status, .accepted)
+        // The same reading at 0.9 is not sure enough to overrule Tesseract.
+        XCTAssertEqual(read((385, 0.99), (339, 0.9), tesseract: (385, 334))["votes.a"]?.status, .uncertain)
+    }
+
     func testACorrectionIsNotMadeBesideAWeakReadingItCouldBeCompensating() {
         // Seed 25, wall 12 (with a trial model): 16 + 25 written, 16 and 35 read; 6 + 35 balances as well when
         // the 1 may be padding, and 25 was no candidate. Two misreads must not balance each other into acceptance.
