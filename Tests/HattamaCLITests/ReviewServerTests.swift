@@ -12,13 +12,13 @@ final class ReviewServerTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("('confirmed', 102, 'majority')"), result.stdout)
     }
 
-    /// The short form of the load test: many volunteers at once on six handwritten protocols (enough that more
+    /// The short form of the load test: many volunteers at once on ten handwritten protocols (enough that more
     /// than 20 fields still go to people now that the machine accepts more of them), each
     /// mistyping 2% of the time, until every field is decided. No field goes to one volunteer twice, no
     /// acknowledged entry is missing from the store, and every final value equals the truth.
     func testConcurrentVolunteersWithTyposEndWithEveryFieldRight() throws {
         let result = try runTool("tools/review/volunteers.py",
-                                 ["--generate", "6", "--volunteers", "40", "--think", "0.02,0.1", "--typo-rate", "0.02",
+                                 ["--generate", "10", "--volunteers", "40", "--think", "0.02,0.1", "--typo-rate", "0.02",
                                   "--until-done", "--duration", "240", "--seed", "3"])
         XCTAssertEqual(result.status, 0, "simulated volunteers failed:\n\(result.stdout)\n\(result.stderr)")
         let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])

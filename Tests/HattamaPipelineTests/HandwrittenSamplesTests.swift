@@ -37,12 +37,13 @@ final class HandwrittenSamplesTests: XCTestCase {
     }
 
     /// On an A4 protocol the words cells are read only where the arithmetic needs them, and there they let
-    /// the equation confirm a number the classifier misread (hw300's a4 25, a fixture: the words spell 464
-    /// ballots issued, the classifier saw 4164).
+    /// the equation confirm a number the classifier misread (hw300's a4 165, a fixture: the words spell 12
+    /// votes for Tursynbekova, the classifier saw 72; the a4 25 it replaces is now read right, its broad
+    /// digit no longer cut in two).
     func testWordsAreReadWhereTheArithmeticNeedsThemAndCorrectTheClassifierThere() throws {
         let reader = try ShippedReader.make()
         let image = RepoPaths.root.appendingPathComponent(
-            "Tests/HattamaPipelineTests/Fixtures/words/kz-2022-president-precinct-a4-0025.jpg")
+            "Tests/HattamaPipelineTests/Fixtures/words/kz-2022-president-precinct-a4-0165.jpg")
         let truth = try TruthFile.load(image.deletingPathExtension().appendingPathExtension("truth.json"))
         guard case .success(let record)? = reader.read(fileAt: image, options: DigitizeOptions()).first?.result else {
             return XCTFail("the a4 fixture did not register")

@@ -80,7 +80,7 @@ def task_of(db, assignment):
 
 def generate_images(folder):
     python = os.path.join(ROOT, ".venv/bin/python")
-    subprocess.run([python, os.path.join(ROOT, "tools/corpus/generate.py"), "--out", folder, "--count", "1",
+    subprocess.run([python, os.path.join(ROOT, "tools/corpus/generate.py"), "--out", folder, "--count", "2",
                     "--seed", "5", "--forms", "kz-2022-president-precinct-a4", "--photo-share", "0",
                     "--handwritten", "--quiet", "--no-manifest"], check=True, cwd=ROOT)
 
@@ -88,7 +88,7 @@ def generate_images(folder):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--binary", required=True)
-    ap.add_argument("--images", help="protocol images to digitize (default: one generated handwritten protocol)")
+    ap.add_argument("--images", help="protocol images to digitize (default: two generated handwritten protocols)")
     ap.add_argument("--screenshots", help="save a screenshot of each step here")
     args = ap.parse_args()
 
