@@ -56,54 +56,18 @@ struct AccuracyBench: ParsableCommand {
     @Option(name: .customLong("list-wrong"), help: "Print every accepted-but-wrong field (default: on).")
     var listWrong = true
 
-    @Option(name: .customLong("classifier-alone-floor"),
-            help: "Per-digit probability at which the classifier alone may carry a field pending the arithmetic (calibration sweeps).")
-    var classifierAloneFloor: Double?
-
     @Flag(name: .customLong("per-image"), help: "Also report each image as a group of its own.")
     var perImage = false
 
-    @Option(name: .customLong("arithmetic-margin"),
-            help: "How many times likelier than any other balancing combination an equation's values must be (calibration sweeps; 0 turns the joint reading off).")
-    var arithmeticMargin: Double?
-
-    @Option(name: .customLong("arithmetic-plausibility"),
-            help: "Lowest probability of an equation's values against the fields' own likeliest readings (calibration sweeps).")
-    var arithmeticPlausibility: Double?
-
-    @Option(name: .customLong("arithmetic-correction-floor"),
-            help: "Lowest probability of a value other than the classifier's own reading that an equation may settle a field on (calibration sweeps).")
-    var arithmeticCorrectionFloor: Double?
-
-    @Option(name: .customLong("arithmetic-own-reading-floor"),
-            help: "Lowest probability of the classifier's own reading that an equation may settle a field on (calibration sweeps).")
-    var arithmeticOwnReadingFloor: Double?
-
-    @Option(name: .customLong("classifier-floor"),
-            help: "Per-digit probability of the classifier at which it counts as sure beside an agreeing reader (calibration sweeps).")
-    var classifierFloor: Double?
-
-    @Option(name: .customLong("arithmetic-companion-floor"),
-            help: "Lowest probability of the classifier's own reading of the other open fields of an equation that corrects a field (calibration sweeps; 0 turns it off).")
-    var arithmeticCompanionFloor: Double?
-
-    @Option(name: .customLong("tesseract-overrule-floor"),
-            help: "Lowest probability of the classifier's own reading of a field on which a balancing equation may overrule Tesseract (calibration sweeps; above 1 turns it off).")
-    var tesseractOverruleFloor: Double?
+    @OptionGroup(title: "Accept rule (calibration sweeps)")
+    var rule: AcceptRuleOverrides
 
     func run() throws {
         let catalog = try Environment.catalog(seeds: seeds)
         let corpus = try Corpus(directory: self.corpus, limit: limit)
         let report = AccuracyReport(perImage: perImage)
         var options = DigitizeOptions()
-        if let classifierAloneFloor { options.acceptRule.classifierAloneFloor = classifierAloneFloor }
-        if let arithmeticMargin { options.acceptRule.arithmeticMargin = arithmeticMargin > 0 ? arithmeticMargin : nil }
-        if let arithmeticOwnReadingFloor { options.acceptRule.arithmeticOwnReadingFloor = arithmeticOwnReadingFloor }
-        if let classifierFloor { options.acceptRule.classifierFloor = classifierFloor }
-        if let arithmeticCompanionFloor { options.acceptRule.arithmeticCompanionFloor = arithmeticCompanionFloor }
-        if let tesseractOverruleFloor { options.acceptRule.tesseractOverruleFloor = tesseractOverruleFloor }
-        if let arithmeticCorrectionFloor { options.acceptRule.arithmeticCorrectionFloor = arithmeticCorrectionFloor }
-        if let arithmeticPlausibility { options.acceptRule.arithmeticPlausibility = arithmeticPlausibility }
+        rule.apply(to: &options.acceptRule)
         try ParallelDigitizer.run(files: corpus.items.map(\.image), workers: jobs, catalog: catalog,
                                   classifier: Environment.classifier(), options: options) { index, outcomes in
             report.add(outcomes.first, truth: corpus.items[index].truth, image: corpus.items[index].image)

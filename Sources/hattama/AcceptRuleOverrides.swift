@@ -1,0 +1,50 @@
+import ArgumentParser
+import HattamaPipeline
+
+/// The accept rule's floors and margins as `bench accuracy` options, each left at its default unless given:
+/// the calibration sweeps of docs/accuracy.md change one at a time.
+struct AcceptRuleOverrides: ParsableArguments {
+    @Option(name: .customLong("classifier-alone-floor"),
+            help: "Per-digit probability at which the classifier alone may carry a field pending the arithmetic (calibration sweeps).")
+    var classifierAloneFloor: Double?
+
+    @Option(name: .customLong("arithmetic-margin"),
+            help: "How many times likelier than any other balancing combination an equation's values must be (calibration sweeps; 0 turns the joint reading off).")
+    var arithmeticMargin: Double?
+
+    @Option(name: .customLong("arithmetic-plausibility"),
+            help: "Lowest probability of an equation's values against the fields' own likeliest readings (calibration sweeps).")
+    var arithmeticPlausibility: Double?
+
+    @Option(name: .customLong("arithmetic-correction-floor"),
+            help: "Lowest probability of a value other than the classifier's own reading that an equation may settle a field on (calibration sweeps).")
+    var arithmeticCorrectionFloor: Double?
+
+    @Option(name: .customLong("arithmetic-own-reading-floor"),
+            help: "Lowest probability of the classifier's own reading that an equation may settle a field on (calibration sweeps).")
+    var arithmeticOwnReadingFloor: Double?
+
+    @Option(name: .customLong("classifier-floor"),
+            help: "Per-digit probability of the classifier at which it counts as sure beside an agreeing reader (calibration sweeps).")
+    var classifierFloor: Double?
+
+    @Option(name: .customLong("arithmetic-companion-floor"),
+            help: "Lowest probability of the classifier's own reading of the other open fields of an equation that corrects a field (calibration sweeps; 0 turns it off).")
+    var arithmeticCompanionFloor: Double?
+
+    @Option(name: .customLong("tesseract-overrule-floor"),
+            help: "Lowest probability of the classifier's own reading of a field on which a balancing equation may overrule Tesseract (calibration sweeps; above 1 turns it off).")
+    var tesseractOverruleFloor: Double?
+
+    /// `rule` with every given option in place of its default.
+    func apply(to rule: inout AcceptRule) {
+        if let classifierAloneFloor { rule.classifierAloneFloor = classifierAloneFloor }
+        if let arithmeticMargin { rule.arithmeticMargin = arithmeticMargin > 0 ? arithmeticMargin : nil }
+        if let arithmeticOwnReadingFloor { rule.arithmeticOwnReadingFloor = arithmeticOwnReadingFloor }
+        if let classifierFloor { rule.classifierFloor = classifierFloor }
+        if let arithmeticCompanionFloor { rule.arithmeticCompanionFloor = arithmeticCompanionFloor }
+        if let tesseractOverruleFloor { rule.tesseractOverruleFloor = tesseractOverruleFloor }
+        if let arithmeticCorrectionFloor { rule.arithmeticCorrectionFloor = arithmeticCorrectionFloor }
+        if let arithmeticPlausibility { rule.arithmeticPlausibility = arithmeticPlausibility }
+    }
+}
