@@ -71,7 +71,7 @@ public struct AcceptRule: Sendable {
     /// `checkedByEquation`: whether one of the form's equations holds the field, so that a misread both of
     /// its readers share can still be caught.
     func decide(field: FieldSpec, evidence: [FieldEvidence], inkedMarks: Int, box: ImageBox,
-                checkedByEquation: Bool = true) -> FieldRecord {
+                checkedByEquation: Bool) -> FieldRecord {
         let readings = evidence.map { $0.asReading(kind: field.kind) }
         guard inkedMarks > 0 || evidence.contains(where: { !$0.digits.isEmpty }) else {
             return FieldRecord(key: field.key, line: field.line, kind: field.kind, value: nil, status: .uncertain,

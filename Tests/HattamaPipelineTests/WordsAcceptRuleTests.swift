@@ -35,7 +35,7 @@ final class WordsAcceptRuleTests: XCTestCase {
 
     private func decide(_ evidence: [FieldEvidence], words: FieldEvidence) -> FieldRecord {
         let marks = evidence.first { $0.reader == "digit_classifier" }?.digits.count ?? 0
-        let record = rule.decide(field: field, evidence: evidence, inkedMarks: marks, box: box)
+        let record = rule.decide(field: field, evidence: evidence, inkedMarks: marks, box: box, checkedByEquation: true)
         XCTAssertNotEqual(record.status, .accepted, "the digits alone must not be enough in these cases")
         XCTAssertTrue(rule.wordsCouldDecide(evidence, inkedMarks: marks) || evidence.allSatisfy { $0.confidence < 0.99 })
         return rule.combine(record, words: words, evidence: evidence, inkedMarks: marks, kind: .count)
@@ -100,7 +100,7 @@ final class WordsAcceptRuleTests: XCTestCase {
 
     func testUnreadWordsChangeNothingButAreRecorded() {
         let evidence = [classifier([3, 1, 3], confidence: 0.995)]
-        let before = rule.decide(field: field, evidence: evidence, inkedMarks: 3, box: box)
+        let before = rule.decide(field: field, evidence: evidence, inkedMarks: 3, box: box, checkedByEquation: true)
         let record = rule.combine(before, words: words("подпись"), evidence: evidence, inkedMarks: 3, kind: .count)
         XCTAssertEqual(record.status, before.status)
         XCTAssertEqual(record.reasons, before.reasons)
