@@ -25,9 +25,13 @@ struct FieldEvidence: Sendable {
     /// Letter corrections the words parser needed for its number (nil for other readers or no number).
     var wordsCorrections: Int? { wordsOutcome?.reading?.corrections }
 
-    /// The number the digits make, or nil when there are none.
+    /// Most digits a number read from a field may have: no count on a protocol comes near it, and more
+    /// would overflow `Int` (a scribble cut into 19 pieces once stopped a whole run).
+    static let maxDigits = 9
+
+    /// The number the digits make, or nil when there are none or more than `maxDigits`.
     var number: Int? {
-        guard !digits.isEmpty, digits.count <= 9 else { return nil }
+        guard !digits.isEmpty, digits.count <= Self.maxDigits else { return nil }
         return digits.reduce(0) { $0 * 10 + $1 }
     }
 

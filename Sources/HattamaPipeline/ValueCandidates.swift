@@ -16,8 +16,8 @@ enum ValueCandidates {
     /// already left out), likeliest first.
     ///
     /// Padding (blank, dash, X) and struck-out marks may only come before the first digit (a number struck
-    /// out and written again after it, as in a free cell): either after a digit, or no digit at all, leaves the
-    /// sequence out. A sequence's probability
+    /// out and written again after it, as in a free cell): either after a digit, no digit at all, or more
+    /// than `FieldEvidence.maxDigits` digits leaves the sequence out. A sequence's probability
     /// is the product of its cells' probabilities; sequences spelling the same number are added up.
     static func from(_ predictions: [DigitPrediction]) -> [ValueCandidate] {
         var beam: [Sequence] = [Sequence(value: 0, digits: 0, probability: 1)]
@@ -27,6 +27,8 @@ enum ValueCandidates {
                 for (cellClass, p) in prediction.probabilities where p >= classFloor {
                     let probability = sequence.probability * p
                     if let digit = cellClass.digit {
+                        // Longer than any count: the sequence is left out (and would overflow `Int`).
+                        guard sequence.digits < FieldEvidence.maxDigits else { continue }
                         next.append(Sequence(value: sequence.value * 10 + digit, digits: sequence.digits + 1,
                                              probability: probability))
                     } else if sequence.digits == 0 {

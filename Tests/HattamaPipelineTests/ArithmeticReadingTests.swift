@@ -295,4 +295,11 @@ final class ArithmeticReadingTests: XCTestCase {
         XCTAssertEqual(candidates.map(\.value), [13, 18])
         XCTAssertEqual(candidates[0].probability, 0.9 * 0.8, accuracy: 1e-12)
     }
+
+    func testAScribbleCutIntoTwentyDigitsSpellsNoNumberInsteadOfStoppingTheRun() {
+        // seed 28's a4 177: a free-hand cell cut into so many pieces that their number overflowed Int and
+        // trapped, ending the whole run.
+        XCTAssertEqual(ValueCandidates.from(Array(repeating: cell([.d9: 0.9, .d4: 0.1]), count: 20)), [])
+        XCTAssertEqual(ValueCandidates.from(Array(repeating: cell([.d9: 1]), count: 9)).map(\.value), [999_999_999])
+    }
 }
