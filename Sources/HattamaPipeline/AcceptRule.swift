@@ -65,6 +65,8 @@ public struct AcceptRule: Sendable {
     public static let wordsDisagree = "words_disagree"
     /// Reason of a field whose boxes were struck out and whose number was read where it was written again.
     public static let corrected = "corrected"
+    /// Reason of a free-hand field with ink read as one digit that reads as two touching digits as well.
+    public static let digitsMayTouch = "digits_may_touch"
     /// Reason of a field beside whose boxes a number is written, though no box was seen struck out.
     public static let writtenBeside = "written_beside"
 

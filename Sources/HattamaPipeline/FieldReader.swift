@@ -46,6 +46,8 @@ final class FieldReader {
         var evidence: [FieldEvidence] = []
         var predictions: [DigitPrediction] = []
         var inkedMarks = 0
+        /// Wide groups of free-hand ink kept as one digit though they read as two (`InkSegmenter.Segmentation`).
+        var touchingOrWhole = 0
 
         /// This reading of a number written again beside the boxes, the classifier's text keeping what it
         /// saw struck out in them first ("### 832"), so the record shows both.
@@ -98,6 +100,12 @@ final class FieldReader {
             record.status = .uncertain
             record.reasons.append(AcceptRule.corrected)
         }
+        if ink.touchingOrWhole > 0 {
+            // One digit or two touching ones: the readers may miss the same digit (with a trial model both read
+            // 122 as 22), and no candidate value says so. A person decides; the arithmetic does not settle it.
+            record.status = .uncertain
+            record.reasons.append(AcceptRule.digitsMayTouch)
+        }
         if writtenBeside {
             // A number beside boxes whose strike the classifier missed: the boxes may hold the struck-out one
             // (a struck 148 read as written balanced an equation in place of the 88 beside it). Neither the
@@ -107,7 +115,8 @@ final class FieldReader {
         }
         guard field.kind == .count else { return FieldReading(record: record) }
         var reading = FieldReading(record: record,
-                                   candidates: record.status == .accepted || writtenBeside ? [] : ValueCandidates.from(ink.predictions),
+                                   candidates: record.status == .accepted || writtenBeside || ink.touchingOrWhole > 0
+                                       ? [] : ValueCandidates.from(ink.predictions),
                                    tesseractConviction: rule.tesseractConviction(ink.evidence, inkedMarks: ink.inkedMarks),
                                    evidence: ink.evidence, inkedMarks: ink.inkedMarks)
         // The words cell costs a Tesseract run with a language model: read it only where it can decide.
@@ -164,8 +173,10 @@ final class FieldReader {
         guard let crop = inkedCrop(rect, inset: inset, on: page, homography: homography,
                                    pastLeadingRule: pastLeadingRule) else { return ink }
         ink.evidence.append(readWithTesseract(GrayImage.strip([crop], gap: 0, margin: 16)))
-        let pieces = classifier.map { InkSegmenter.segmentDigits(in: crop, judgedBy: $0) } ?? InkSegmenter.segmentDigits(in: crop)
+        let segmentation = classifier.map { InkSegmenter.segment(crop, judgedBy: $0) }
+        let pieces = segmentation?.pieces ?? InkSegmenter.segmentDigits(in: crop)
         ink.inkedMarks = pieces.count
+        ink.touchingOrWhole = segmentation?.touchingOrWhole ?? 0
         if let classifier, !pieces.isEmpty {
             ink.predictions = classifier.classify(pieces)
             ink.evidence.append(evidenceFrom(ink.predictions))

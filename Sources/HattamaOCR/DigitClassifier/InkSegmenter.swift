@@ -12,10 +12,40 @@ public enum InkSegmenter {
     /// (the caller classifies both). Without it such a group is split.
     public static func segmentDigits(in field: GrayImage,
                                      keepsWhole: ((GrayImage, [GrayImage]) -> Bool)? = nil) -> [GrayImage] {
+        segment(field, judge: keepsWhole.map { keepsWhole in { keepsWhole($0, $1) ? .keepWhole : .cut } }).pieces
+    }
+
+    /// The pieces of a free-hand field, and how many wide groups were kept whole although every piece they
+    /// would be cut into also reads as a sure digit.
+    public struct Segmentation {
+        public var pieces: [GrayImage]
+        /// Wide groups kept whole that may as well be touching digits: "16" written joined reads as a 6 about
+        /// as surely as "1" and "6" apart (0.999 on hw300's a4 273), and Tesseract may miss the 1 as well.
+        public var touchingOrWhole: Int
+    }
+
+    /// What to do with a group wider than one digit.
+    enum WideGroupVerdict { case cut, keepWhole, keepWholeThoughPiecesRead }
+
+    /// Lowest probability at which every piece of a wide group kept whole must read as a digit for the group
+    /// to count in `Segmentation.touchingOrWhole`.
+    static let surePieceFloor = 0.9
+
+    /// `segment(_:judge:)` with `classifier` deciding whether a wide group is one digit (`readsBetterWhole`).
+    public static func segment(_ field: GrayImage, judgedBy classifier: DigitClassifier) -> Segmentation {
+        segment(field) { whole, parts in
+            let partsRead = classifier.classify(parts)
+            guard readsBetterWhole(classifier.classify(whole), parts: partsRead) else { return .cut }
+            let piecesAreDigits = partsRead.allSatisfy { $0.best.digit != nil && $0.confidence >= surePieceFloor }
+            return piecesAreDigits ? .keepWholeThoughPiecesRead : .keepWhole
+        }
+    }
+
+    static func segment(_ field: GrayImage, judge: ((GrayImage, [GrayImage]) -> WideGroupVerdict)?) -> Segmentation {
         let w = field.width, h = field.height
-        guard w > 2, h > 2 else { return [] }
+        guard w > 2, h > 2 else { return Segmentation(pieces: [], touchingOrWhole: 0) }
         let (d, dmax) = CellNormalizer.darkness(field, bandY: 0, bandX: 0)
-        guard dmax >= Int32(CellNormalizer.minContrast) else { return [] }
+        guard dmax >= Int32(CellNormalizer.minContrast) else { return Segmentation(pieces: [], touchingOrWhole: 0) }
         let t = max(Int32(CellNormalizer.minThreshold), (2 * dmax) / 5)
         var mask = d.map { $0 >= t }
         // Ruled lines and box edges: runs much longer than a digit is wide or tall.
@@ -29,29 +59,35 @@ public enum InkSegmenter {
             .filter { $0.area >= 3 && max($0.width, $0.height) >= minSide }
             .sorted { $0.minX < $1.minX }
         groups = mergeOverlapping(groups)
-        guard !groups.isEmpty else { return [] }
+        guard !groups.isEmpty else { return Segmentation(pieces: [], touchingOrWhole: 0) }
 
         let heights = groups.map(\.height).sorted()
         let typicalHeight = heights[heights.count / 2]
         var pieces: [InkComponent] = []
+        var touchingOrWhole = 0
         for g in groups {
             let parts = split(g, typicalHeight: typicalHeight, width: w)
-            if parts.count > 1, let keepsWhole, Double(g.width) <= surelyTouching * reference(g, typicalHeight: typicalHeight),
-               keepsWhole(render(g, from: field), parts.map { render($0, from: field) }) {
-                pieces.append(g)
+            let verdict: WideGroupVerdict
+            if parts.count > 1, let judge, Double(g.width) <= surelyTouching * reference(g, typicalHeight: typicalHeight) {
+                verdict = judge(render(g, from: field), parts.map { render($0, from: field) })
             } else {
-                pieces.append(contentsOf: parts)
+                verdict = .cut
+            }
+            switch verdict {
+            case .cut: pieces.append(contentsOf: parts)
+            case .keepWhole: pieces.append(g)
+            case .keepWholeThoughPiecesRead:
+                pieces.append(g)
+                touchingOrWhole += 1
             }
         }
-        return pieces.sorted { $0.minX < $1.minX }.map { render($0, from: field) }
+        return Segmentation(pieces: pieces.sorted { $0.minX < $1.minX }.map { render($0, from: field) },
+                            touchingOrWhole: touchingOrWhole)
     }
 
-    /// `segmentDigits(in:keepsWhole:)` with `classifier` deciding whether a wide group is one digit
-    /// (`readsBetterWhole`). A 0 or a 7 written broad was cut in two and read as 67 or 77.
+    /// `segment(_:judgedBy:)`'s pieces. A 0 or a 7 written broad was cut in two and read as 67 or 77.
     public static func segmentDigits(in field: GrayImage, judgedBy classifier: DigitClassifier) -> [GrayImage] {
-        segmentDigits(in: field) { whole, parts in
-            readsBetterWhole(classifier.classify(whole), parts: classifier.classify(parts))
-        }
+        segment(field, judgedBy: classifier).pieces
     }
 
     /// Whether a wide group of ink is one digit rather than the pieces it would be cut into: the classifier
