@@ -17,11 +17,13 @@ public enum InkSegmenter {
 
     /// The pieces of a free-hand field, and how many wide groups were kept whole although every piece they
     /// would be cut into also reads as a sure digit.
-    public struct Segmentation {
+    public struct Segmentation: Sendable {
         public var pieces: [GrayImage]
         /// Wide groups kept whole that may as well be touching digits: "16" written joined reads as a 6 about
         /// as surely as "1" and "6" apart (0.999 on hw300's a4 273), and Tesseract may miss the 1 as well.
         public var touchingOrWhole: Int
+
+        static let empty = Segmentation(pieces: [], touchingOrWhole: 0)
     }
 
     /// What to do with a group wider than one digit.
@@ -43,9 +45,9 @@ public enum InkSegmenter {
 
     static func segment(_ field: GrayImage, judge: ((GrayImage, [GrayImage]) -> WideGroupVerdict)?) -> Segmentation {
         let w = field.width, h = field.height
-        guard w > 2, h > 2 else { return Segmentation(pieces: [], touchingOrWhole: 0) }
+        guard w > 2, h > 2 else { return .empty }
         let (d, dmax) = CellNormalizer.darkness(field, bandY: 0, bandX: 0)
-        guard dmax >= Int32(CellNormalizer.minContrast) else { return Segmentation(pieces: [], touchingOrWhole: 0) }
+        guard dmax >= Int32(CellNormalizer.minContrast) else { return .empty }
         let t = max(Int32(CellNormalizer.minThreshold), (2 * dmax) / 5)
         var mask = d.map { $0 >= t }
         // Ruled lines and box edges: runs much longer than a digit is wide or tall.
@@ -59,7 +61,7 @@ public enum InkSegmenter {
             .filter { $0.area >= 3 && max($0.width, $0.height) >= minSide }
             .sorted { $0.minX < $1.minX }
         groups = mergeOverlapping(groups)
-        guard !groups.isEmpty else { return Segmentation(pieces: [], touchingOrWhole: 0) }
+        guard !groups.isEmpty else { return .empty }
 
         let heights = groups.map(\.height).sorted()
         let typicalHeight = heights[heights.count / 2]
