@@ -41,13 +41,7 @@ final class HandwrittenSamplesTests: XCTestCase {
     /// votes for Tursynbekova, the classifier saw 72; the a4 25 it replaces is now read right, its broad
     /// digit no longer cut in two).
     func testWordsAreReadWhereTheArithmeticNeedsThemAndCorrectTheClassifierThere() throws {
-        let reader = try ShippedReader.make()
-        let image = RepoPaths.root.appendingPathComponent(
-            "Tests/HattamaPipelineTests/Fixtures/words/kz-2022-president-precinct-a4-0165.jpg")
-        let truth = try TruthFile.load(image.deletingPathExtension().appendingPathExtension("truth.json"))
-        guard case .success(let record)? = reader.read(fileAt: image, options: DigitizeOptions()).first?.result else {
-            return XCTFail("the a4 fixture did not register")
-        }
+        let (record, truth) = try digitizedFixture("words/kz-2022-president-precinct-a4-0165.jpg")
         func reading(_ field: FieldRecord, _ reader: String) -> ReaderReading? { field.readings.first { $0.reader == reader } }
         let correctedByWords = record.fields.filter { field in
             field.isTrusted && reading(field, "words")?.value == field.value
@@ -66,13 +60,7 @@ final class HandwrittenSamplesTests: XCTestCase {
     /// the reason, and the arithmetic does not settle it. Of 34 fields so flagged on seven generated corpora, 8
     /// had lost or gained a digit this way, against about 6% of all fields misread.
     func testDigitsThatMayTouchSendTheFieldToAPerson() throws {
-        let reader = try ShippedReader.make()
-        let image = RepoPaths.root.appendingPathComponent(
-            "Tests/HattamaPipelineTests/Fixtures/touching/kz-2022-president-precinct-a4-0273.jpg")
-        let truth = try TruthFile.load(image.deletingPathExtension().appendingPathExtension("truth.json"))
-        guard case .success(let record)? = reader.read(fileAt: image, options: DigitizeOptions()).first?.result else {
-            return XCTFail("the a4 fixture did not register")
-        }
+        let (record, truth) = try digitizedFixture("touching/kz-2022-president-precinct-a4-0273.jpg")
         let field = try XCTUnwrap(record.fields.first { $0.key == "votes.tursynbekova" })
         XCTAssertEqual(truth.values["votes.tursynbekova"] ?? nil, .number(16))
         XCTAssertEqual(field.status, .uncertain)
@@ -81,5 +69,19 @@ final class HandwrittenSamplesTests: XCTestCase {
         for accepted in record.fields where accepted.isTrusted {
             XCTAssertEqual(accepted.value, truth.values[accepted.key] ?? nil, "\(accepted.key) accepted wrong")
         }
+    }
+
+    /// A generated protocol of Tests/HattamaPipelineTests/Fixtures read by the shipped pipeline, and its truth.
+    private func digitizedFixture(_ path: String) throws -> (ProtocolRecord, TruthFile) {
+        let image = RepoPaths.root.appendingPathComponent("Tests/HattamaPipelineTests/Fixtures/" + path)
+        let truth = try TruthFile.load(image.deletingPathExtension().appendingPathExtension("truth.json"))
+        let result = try ShippedReader.make().read(fileAt: image, options: DigitizeOptions()).first?.result
+        guard case .success(let record)? = result else { throw FixtureNotRead(path: path) }
+        return (record, truth)
+    }
+
+    private struct FixtureNotRead: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "the fixture \(path) did not register" }
     }
 }
