@@ -47,6 +47,12 @@ public struct AcceptRule: Sendable {
     /// it may overrule Tesseract's conviction of another number, on one field of the equation (see
     /// `ArithmeticReading.mayTake`). At 0.8 two compensating misreads were accepted where Tesseract was right.
     public var tesseractOverruleFloor: Double = 0.95
+    /// How two misreads in two open fields that would balance an equation as well are weighed against the
+    /// values it chose: the product of their probability ratios raised to this power must stay below
+    /// 1 / `arithmeticMargin` (see `ArithmeticReading.twoMisreadsCouldBalance`). The margin itself multiplies
+    /// them, as if independent; one writer's digits are misread alike, and 0.5 (their geometric mean) judges
+    /// them halfway to misreads that always go together. Nil turns the check off.
+    public var arithmeticPairExponent: Double? = 0.5
 
     public init(tesseractFloor: Double, classifierFloor: Double, classifierAloneFloor: Double,
                 wordsMaxCorrections: Int = 2, arithmeticMargin: Double? = 20, arithmeticPlausibility: Double = 0.01) {

@@ -1,3 +1,4 @@
+import Foundation
 import HattamaCore
 
 /// Reads the fields of each equation of the form together, so that the protocol's own arithmetic can settle
@@ -70,7 +71,10 @@ enum ArithmeticReading {
                                       isLoneContradiction: contradicted.count == 1, rule: rule)
                           } ?? false
                       }),
-                      correctionsHaveStrongCompanions(solution.values, open: open, candidates: candidates, rule: rule)
+                      correctionsHaveStrongCompanions(solution.values, open: open, candidates: candidates, rule: rule),
+                      !twoMisreadsCouldBalance(solution.values, open: open, candidates: candidates,
+                                               coefficients: EquationDecoder.terms(of: equation).coefficients,
+                                               margin: margin, rule: rule)
                 else { continue }
                 let confidence = solution.probability / (solution.probability + solution.runnerUp)
                 for key in open {
@@ -129,6 +133,36 @@ enum ArithmeticReading {
         return open.allSatisfy { key in
             corrected.contains(key) || (candidates[key]?.first?.probability ?? 0) >= rule.arithmeticCompanionFloor
         }
+    }
+
+    /// Whether two open fields could both have been misread in a way that balances the equation as well:
+    /// another candidate of each whose changes cancel in the equation, with `(rx * ry)^arithmeticPairExponent`
+    /// at least 1 / `margin`, rx and ry their probabilities against the chosen readings. The margin weighs the
+    /// two as independent, but one writer's digits are misread alike: blind seed 29's RU 151 wrote 1194 and
+    /// 366, read x1794 and 766, and 794 + 766 balanced as well as the truth (rx * ry between 0.0025 and
+    /// 0.007); with a trial model, seed 27's 509 + 651 read 609 + 551.
+    private static func twoMisreadsCouldBalance(_ values: [String: Int], open: [String],
+                                                candidates: [String: [ValueCandidate]], coefficients: [String: Int],
+                                                margin: Double, rule: AcceptRule) -> Bool {
+        guard open.count >= 2, let exponent = rule.arithmeticPairExponent else { return false }
+        func ratios(_ key: String) -> [Int: Double] {
+            guard let value = values[key], let list = candidates[key],
+                  let chosen = list.first(where: { $0.value == value })?.probability, chosen > 0 else { return [:] }
+            return Dictionary(list.filter { $0.value != value }.map { ($0.value, $0.probability / chosen) },
+                              uniquingKeysWith: max)
+        }
+        for (i, x) in open.enumerated() {
+            for y in open[(i + 1)...] {
+                guard let cx = coefficients[x], let cy = coefficients[y], let vx = values[x], let vy = values[y] else { continue }
+                let other = ratios(y)
+                for (altX, rx) in ratios(x) {
+                    let shift = cx * (altX - vx)
+                    guard shift % cy == 0, let ry = other[vy - shift / cy] else { continue }
+                    if pow(rx * ry, exponent) >= 1 / margin { return true }
+                }
+            }
+        }
+        return false
     }
 
     /// Fewest fields on which Tesseract and a strong classifier reading can be compared before Tesseract may

@@ -32,6 +32,10 @@ struct AcceptRuleOverrides: ParsableArguments {
             help: "Lowest probability of the classifier's own reading of the other open fields of an equation that corrects a field (calibration sweeps; 0 turns it off).")
     var arithmeticCompanionFloor: Double?
 
+    @Option(name: .customLong("arithmetic-pair-exponent"),
+            help: "Power to which the product of two compensating misreads' probability ratios is raised before it is held against the margin (calibration sweeps; 1 weighs them as independent, 0 or less turns the check off).")
+    var arithmeticPairExponent: Double?
+
     @Option(name: .customLong("tesseract-overrule-floor"),
             help: "Lowest probability of the classifier's own reading of a field on which a balancing equation may overrule Tesseract (calibration sweeps; above 1 turns it off).")
     var tesseractOverruleFloor: Double?
@@ -43,6 +47,7 @@ struct AcceptRuleOverrides: ParsableArguments {
         if let arithmeticOwnReadingFloor { rule.arithmeticOwnReadingFloor = arithmeticOwnReadingFloor }
         if let classifierFloor { rule.classifierFloor = classifierFloor }
         if let arithmeticCompanionFloor { rule.arithmeticCompanionFloor = arithmeticCompanionFloor }
+        if let arithmeticPairExponent { rule.arithmeticPairExponent = arithmeticPairExponent > 0 ? arithmeticPairExponent : nil }
         if let tesseractOverruleFloor { rule.tesseractOverruleFloor = tesseractOverruleFloor }
         if let arithmeticCorrectionFloor { rule.arithmeticCorrectionFloor = arithmeticCorrectionFloor }
         if let arithmeticPlausibility { rule.arithmeticPlausibility = arithmeticPlausibility }

@@ -35,7 +35,7 @@ final class ArithmeticReadingTests: XCTestCase {
         let fields = byKey(ArithmeticReading.apply([
             reading("ballots_received", [(1284, 0.6), (1234, 0.38)]),
             reading("ballots_issued", [(1000, 0.99)], accepted: true),
-            reading("ballots_unused", [(234, 0.97), (284, 0.01)]),
+            reading("ballots_unused", [(234, 0.97), (284, 0.001)]),
         ], relations: balance, rule: rule))
         XCTAssertEqual(fields["ballots_received"]?.value, .number(1234))
         XCTAssertEqual(fields["ballots_received"]?.status, .accepted)
@@ -46,6 +46,30 @@ final class ArithmeticReadingTests: XCTestCase {
         XCTAssertEqual(settled?.text, "received_balance")
         XCTAssertEqual(settled?.value, .number(1234))
         XCTAssertEqual(fields["ballots_received"]?.readings.first?.value, .number(1284), "what the classifier saw is kept")
+    }
+
+    /// Blind seed 29's RU 151: 1194 and 366 written, x1794 (its leading 1 also a padding slash) and 766 read.
+    /// 794 + 766 balance the equation 158 times likelier than the truth when the two misreads are weighed
+    /// as independent, but one writer's 1s and 3s are misread alike: weighed by their geometric mean
+    /// (`arithmeticPairExponent` 0.5) the truth is within the margin and both fields go to a person.
+    func testTwoMisreadsThatCouldCompensateEachOtherLeaveTheEquationOpen() {
+        let input = [
+            reading("ballots_received", [(1560, 0.99)], accepted: true),
+            reading("ballots_issued", [(1794, 0.70), (794, 0.25), (1194, 0.05)]),
+            reading("ballots_unused", [(766, 0.95), (366, 0.03)]),
+        ]
+        let guarded = byKey(ArithmeticReading.apply(input, relations: balance, rule: rule))
+        XCTAssertEqual(guarded["ballots_issued"]?.status, .uncertain)
+        XCTAssertEqual(guarded["ballots_unused"]?.status, .uncertain)
+        var independent = rule
+        independent.arithmeticPairExponent = nil
+        let unguarded = byKey(ArithmeticReading.apply(input, relations: balance, rule: independent))
+        XCTAssertEqual(unguarded["ballots_issued"]?.value, .number(794), "without the check the misreads are accepted")
+        XCTAssertEqual(unguarded["ballots_issued"]?.status, .accepted)
+        // A compensating pair the classifier all but ruled out does not hold the equation open.
+        var clear = input
+        clear[2] = reading("ballots_unused", [(766, 0.95), (366, 0.0005)])
+        XCTAssertEqual(byKey(ArithmeticReading.apply(clear, relations: balance, rule: rule))["ballots_issued"]?.status, .accepted)
     }
 
     func testTwoBalancingStoriesOfSimilarLikelihoodLeaveTheFieldsForAPerson() {

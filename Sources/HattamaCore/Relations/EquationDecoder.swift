@@ -37,15 +37,9 @@ public enum EquationDecoder {
     /// Most partial sums kept while combining fields.
     static let maxStates = 20_000
 
-    /// The solution of `relation` (an equation) over `candidates`, or nil when it is not an equation, a field
-    /// has no candidates, or no combination of candidates makes it hold.
-    ///
-    /// Combinations less likely than `floor` times the fields' own likeliest readings are not looked at (the
-    /// solution and runner-up are then the likeliest above it): a caller that needs a plausibility p and a
-    /// margin m loses nothing with a floor below p / m.
-    public static func solve(_ relation: ControlRelation, candidates: [String: [ValueCandidate]],
-                             floor: Double = 1e-9) -> EquationSolution? {
-        guard relation.comparison == .equal else { return nil }
+    /// `relation` as `sum(coefficient * field) + constant == 0`: each field's coefficient (left side
+    /// positive) and the constant.
+    public static func terms(of relation: ControlRelation) -> (coefficients: [String: Int], constant: Int) {
         var coefficients: [String: Int] = [:]
         var constant = 0
         for (terms, side) in [(relation.left, 1), (relation.right, -1)] {
@@ -57,6 +51,19 @@ public enum EquationDecoder {
                 }
             }
         }
+        return (coefficients, constant)
+    }
+
+    /// The solution of `relation` (an equation) over `candidates`, or nil when it is not an equation, a field
+    /// has no candidates, or no combination of candidates makes it hold.
+    ///
+    /// Combinations less likely than `floor` times the fields' own likeliest readings are not looked at (the
+    /// solution and runner-up are then the likeliest above it): a caller that needs a plausibility p and a
+    /// margin m loses nothing with a floor below p / m.
+    public static func solve(_ relation: ControlRelation, candidates: [String: [ValueCandidate]],
+                             floor: Double = 1e-9) -> EquationSolution? {
+        guard relation.comparison == .equal else { return nil }
+        let (coefficients, constant) = terms(of: relation)
         let keys = relation.keys.filter { coefficients[$0] != 0 }
         var options: [[ValueCandidate]] = []
         for key in keys {
