@@ -153,7 +153,8 @@ enum ArithmeticReading {
         }
         for (i, x) in open.enumerated() {
             for y in open[(i + 1)...] {
-                guard let cx = coefficients[x], let cy = coefficients[y], let vx = values[x], let vy = values[y] else { continue }
+                guard let cx = coefficients[x], let cy = coefficients[y], cx != 0, cy != 0,
+                      let vx = values[x], let vy = values[y] else { continue }
                 let other = ratios(y)
                 for (altX, rx) in ratios(x) {
                     let shift = cx * (altX - vx)
