@@ -9,8 +9,9 @@ import HattamaCore
 /// open fields only when it is `AcceptRule.arithmeticMargin` times likelier than any other balancing
 /// combination, not wildly less likely than the fields' own readings (`arithmeticPlausibility`), every value
 /// it takes was given enough probability by the classifier (`arithmeticOwnReadingFloor` for its own reading,
-/// `arithmeticCorrectionFloor` for another), and no other reader contradicts it with conviction: the
-/// "in words" cell, or Tesseract on a page where it proves reliable. Each field it settles records an
+/// `arithmeticCorrectionFloor` for another), no other reader contradicts it with conviction (the
+/// "in words" cell, or Tesseract on a page where it proves reliable), and no two open fields could both be
+/// misread so that it balances as well (`twoMisreadsCouldBalance`). Each field it settles records an
 /// `arithmetic` reading naming the equation, beside what the readers saw, so the record shows how the value
 /// was reached. The relations are judged afterwards by `ConsistencyChecker` as usual.
 enum ArithmeticReading {
@@ -72,8 +73,7 @@ enum ArithmeticReading {
                           } ?? false
                       }),
                       correctionsHaveStrongCompanions(solution.values, open: open, candidates: candidates, rule: rule),
-                      !twoMisreadsCouldBalance(solution.values, open: open, candidates: candidates,
-                                               coefficients: EquationDecoder.terms(of: equation).coefficients,
+                      !twoMisreadsCouldBalance(equation, solution.values, open: open, candidates: candidates,
                                                margin: margin, rule: rule)
                 else { continue }
                 let confidence = solution.probability / (solution.probability + solution.runnerUp)
@@ -141,24 +141,26 @@ enum ArithmeticReading {
     /// two as independent, but one writer's digits are misread alike: blind seed 29's RU 151 wrote 1194 and
     /// 366, read x1794 and 766, and 794 + 766 balanced as well as the truth (rx * ry between 0.0025 and
     /// 0.007); with a trial model, seed 27's 509 + 651 read 609 + 551.
-    private static func twoMisreadsCouldBalance(_ values: [String: Int], open: [String],
-                                                candidates: [String: [ValueCandidate]], coefficients: [String: Int],
-                                                margin: Double, rule: AcceptRule) -> Bool {
+    private static func twoMisreadsCouldBalance(_ equation: ControlRelation, _ values: [String: Int], open: [String],
+                                                candidates: [String: [ValueCandidate]], margin: Double,
+                                                rule: AcceptRule) -> Bool {
         guard open.count >= 2, let exponent = rule.arithmeticPairExponent else { return false }
-        func ratios(_ key: String) -> [Int: Double] {
+        let coefficients = EquationDecoder.terms(of: equation).coefficients
+        // Each open field's other candidates, as probability ratios against the value the equation chose.
+        var ratios: [String: [Int: Double]] = [:]
+        for key in open {
             guard let value = values[key], let list = candidates[key],
-                  let chosen = list.first(where: { $0.value == value })?.probability, chosen > 0 else { return [:] }
-            return Dictionary(list.filter { $0.value != value }.map { ($0.value, $0.probability / chosen) },
-                              uniquingKeysWith: max)
+                  let chosen = list.first(where: { $0.value == value })?.probability, chosen > 0 else { continue }
+            ratios[key] = Dictionary(list.filter { $0.value != value }.map { ($0.value, $0.probability / chosen) },
+                                     uniquingKeysWith: max)
         }
         for (i, x) in open.enumerated() {
             for y in open[(i + 1)...] {
                 guard let cx = coefficients[x], let cy = coefficients[y], cx != 0, cy != 0,
-                      let vx = values[x], let vy = values[y] else { continue }
-                let other = ratios(y)
-                for (altX, rx) in ratios(x) {
+                      let vx = values[x], let vy = values[y], let others = ratios[y] else { continue }
+                for (altX, rx) in ratios[x] ?? [:] {
                     let shift = cx * (altX - vx)
-                    guard shift % cy == 0, let ry = other[vy - shift / cy] else { continue }
+                    guard shift % cy == 0, let ry = others[vy - shift / cy] else { continue }
                     if pow(rx * ry, exponent) >= 1 / margin { return true }
                 }
             }

@@ -8,11 +8,10 @@ public enum InkSegmenter {
     /// digit (components that overlap horizontally) and splits touching digits at the column of least ink.
     ///
     /// A group wider than one digit but narrower than two (`surelyTouching`) may be one wide digit (a 0 or a 7
-    /// written broad) as well as two touching ones: `keepsWhole`, given the group and its pieces, decides
-    /// (the caller classifies both). Without it such a group is split.
-    public static func segmentDigits(in field: GrayImage,
-                                     keepsWhole: ((GrayImage, [GrayImage]) -> Bool)? = nil) -> [GrayImage] {
-        segment(field, judge: keepsWhole.map { keepsWhole in { keepsWhole($0, $1) ? .keepWhole : .cut } }).pieces
+    /// written broad) as well as two touching ones: here it is split; `segment(_:judgedBy:)` lets the
+    /// classifier decide.
+    public static func segmentDigits(in field: GrayImage) -> [GrayImage] {
+        segment(field, judge: nil).pieces
     }
 
     /// The pieces of a free-hand field, and how many wide groups were kept whole although every piece they
