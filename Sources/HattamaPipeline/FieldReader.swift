@@ -19,6 +19,9 @@ struct FieldReading {
     /// What the digit readers saw, and in how many cells or marks, for weighing the words when they are read.
     var evidence: [FieldEvidence] = []
     var inkedMarks = 0
+    /// Whether a wide group of free-hand ink was kept as one digit (`InkSegmenter.Segmentation.keptWhole`):
+    /// the digit count rests on a judgement the probabilities do not show.
+    var segmentationJudged = false
 
     /// The probability of the classifier's first reading (0 when its cells spell nothing).
     var ownReadingProbability: Double { candidates.first?.probability ?? 0 }
@@ -48,6 +51,8 @@ final class FieldReader {
         var inkedMarks = 0
         /// Wide groups of free-hand ink kept as one digit though they read as two (`InkSegmenter.Segmentation`).
         var touchingOrWhole = 0
+        /// Wide groups of free-hand ink kept as one digit, `touchingOrWhole` among them.
+        var keptWhole = 0
 
         /// This reading of a number written again beside the boxes, the classifier's text keeping what it
         /// saw struck out in them first ("### 832"), so the record shows both.
@@ -118,7 +123,8 @@ final class FieldReader {
                                    candidates: record.status == .accepted || writtenBeside || ink.touchingOrWhole > 0
                                        ? [] : ValueCandidates.from(ink.predictions),
                                    tesseractConviction: rule.tesseractConviction(ink.evidence, inkedMarks: ink.inkedMarks),
-                                   evidence: ink.evidence, inkedMarks: ink.inkedMarks)
+                                   evidence: ink.evidence, inkedMarks: ink.inkedMarks,
+                                   segmentationJudged: ink.keptWhole > 0)
         // The words cell costs a Tesseract run with a language model: read it only where it can decide.
         if readsWordsNow, rule.wordsCouldDecide(ink.evidence, inkedMarks: ink.inkedMarks) {
             readWords(into: &reading, field: field, on: page, homography: homography, rule: rule, languages: wordsLanguages)
@@ -177,6 +183,7 @@ final class FieldReader {
         let pieces = segmentation?.pieces ?? InkSegmenter.segmentDigits(in: crop)
         ink.inkedMarks = pieces.count
         ink.touchingOrWhole = segmentation?.touchingOrWhole ?? 0
+        ink.keptWhole = segmentation?.keptWhole ?? 0
         if let classifier, !pieces.isEmpty {
             ink.predictions = classifier.classify(pieces)
             ink.evidence.append(evidenceFrom(ink.predictions))

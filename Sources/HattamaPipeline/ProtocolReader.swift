@@ -110,7 +110,7 @@ public final class ProtocolReader {
         }
         let fields = readWordsOfOpenEquations(&readings, form: form, page: image, homography: registration.homography,
                                               rule: options.acceptRule, languages: wordsLanguages)
-        let checked = ConsistencyChecker.check(fields: fields, relations: form.relations)
+        let checked = ArithmeticReading.check(fields, relations: form.relations)
         let precinct = checked.fields.first { $0.kind == .precinctID && $0.isTrusted }?.value?.description
         let record = ProtocolRecord(
             form: FormReference(id: form.template.id, version: form.template.version),

@@ -14,7 +14,8 @@ final class ArithmeticReadingTests: XCTestCase {
 
     /// A field the classifier read alone, its likeliest candidate as the value.
     private func reading(_ key: String, _ candidates: [(Int, Double)], accepted: Bool = false,
-                         tesseract: Int? = nil, words: Int? = nil, wordsCorrections: Int? = nil) -> FieldReading {
+                         tesseract: Int? = nil, words: Int? = nil, wordsCorrections: Int? = nil,
+                         segmentationJudged: Bool = false) -> FieldReading {
         let top = candidates[0]
         let record = FieldRecord(key: key, line: 0, kind: .count, value: .number(top.0),
                                  status: accepted ? .accepted : .uncertain, confidence: top.1,
@@ -24,7 +25,7 @@ final class ArithmeticReadingTests: XCTestCase {
         return FieldReading(record: record,
                             candidates: accepted ? [] : candidates.map { ValueCandidate(value: $0.0, probability: $0.1) },
                             tesseractConviction: tesseract, wordsConviction: words, wordsCorrections: wordsCorrections,
-                            wordsRead: words != nil)
+                            wordsRead: words != nil, segmentationJudged: segmentationJudged)
     }
 
     private func byKey(_ fields: [FieldRecord]) -> [String: FieldRecord] {
@@ -248,6 +249,26 @@ final class ArithmeticReadingTests: XCTestCase {
         let strong = page(0.95, rule)
         XCTAssertEqual(strong["ballots_issued"]?.value, .number(6))
         XCTAssertEqual(strong["ballots_issued"]?.status, .accepted, "beside a strong reading the correction stands")
+    }
+
+    /// Seed 25's a4 0261 read with digit model v5: 515 and 56 written; the 5 joined to the 1 was kept as one wide
+    /// digit (55 at 0.94) and the broken 6 read as 10 (510). Correcting 510 to 516 balances 55 as well as the
+    /// truth does, and 0.94 passes the companion floor; but the digit count of 55 rests on the segmentation.
+    func testACorrectionIsNotMadeBesideAReadingWhoseDigitCountWasAJudgement() {
+        let page = { (judged: Bool) in
+            self.byKey(ArithmeticReading.apply([
+                self.reading("ballots_received", [(571, 1)], accepted: true),
+                self.reading("ballots_issued", [(55, 0.94)], segmentationJudged: judged),
+                self.reading("ballots_unused", [(510, 0.50), (516, 0.43), (560, 0.2)]),
+            ], relations: self.balance, rule: self.rule))
+        }
+        let plain = page(false)
+        XCTAssertEqual(plain["ballots_unused"]?.value, .number(516), "beside a plain sure reading the correction stands")
+        XCTAssertEqual(plain["ballots_unused"]?.status, .accepted)
+        let judged = page(true)
+        XCTAssertEqual(judged["ballots_issued"]?.status, .uncertain)
+        XCTAssertEqual(judged["ballots_unused"]?.status, .uncertain)
+        XCTAssertEqual(judged["ballots_unused"]?.value, .number(510), "the classifier's own reading stays for the reviewer")
     }
 
     func testABrokenEquationIsNotBalancedWithADigitTheClassifierBarelySaw() {

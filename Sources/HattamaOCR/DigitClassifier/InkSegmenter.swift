@@ -21,8 +21,12 @@ public enum InkSegmenter {
         /// Wide groups kept whole that may as well be touching digits: "16" written joined reads as a 6 about
         /// as surely as "1" and "6" apart (0.999 on hw300's a4 273), and Tesseract may miss the 1 as well.
         public var touchingOrWhole: Int
+        /// Wide groups kept as one digit, `touchingOrWhole` among them. The choice is a judgement that is
+        /// sometimes wrong: keeping such groups whole took hw300's a4 fields read with a digit too many from
+        /// 100 to 31, and those read with one too few from 10 to 22 (a 5 joined to the 1 after it).
+        public var keptWhole: Int
 
-        static let empty = Segmentation(pieces: [], touchingOrWhole: 0)
+        static let empty = Segmentation(pieces: [], touchingOrWhole: 0, keptWhole: 0)
     }
 
     /// What to do with a group wider than one digit.
@@ -65,7 +69,7 @@ public enum InkSegmenter {
         let heights = groups.map(\.height).sorted()
         let typicalHeight = heights[heights.count / 2]
         var pieces: [InkComponent] = []
-        var touchingOrWhole = 0
+        var touchingOrWhole = 0, keptWhole = 0
         for g in groups {
             let parts = split(g, typicalHeight: typicalHeight, width: w)
             let verdict: WideGroupVerdict
@@ -76,14 +80,17 @@ public enum InkSegmenter {
             }
             switch verdict {
             case .cut: pieces.append(contentsOf: parts)
-            case .keepWhole: pieces.append(g)
+            case .keepWhole:
+                pieces.append(g)
+                keptWhole += 1
             case .keepWholeThoughPiecesRead:
                 pieces.append(g)
+                keptWhole += 1
                 touchingOrWhole += 1
             }
         }
         return Segmentation(pieces: pieces.sorted { $0.minX < $1.minX }.map { render($0, from: field) },
-                            touchingOrWhole: touchingOrWhole)
+                            touchingOrWhole: touchingOrWhole, keptWhole: keptWhole)
     }
 
     /// `segment(_:judgedBy:)`'s pieces. A 0 or a 7 written broad was cut in two and read as 67 or 77.

@@ -1,0 +1,80 @@
+import XCTest
+@testable import HattamaCore
+@testable import HattamaPipeline
+
+/// An equation chooses its values together: when one of them breaks another relation among accepted fields,
+/// none of the values it chose stays accepted.
+final class SettledBesideBrokenTests: XCTestCase {
+    private let keys = ["ballots_issued", "voters_participated", "ballots_invalid", "votes.a", "votes.b"]
+
+    private func relation(_ id: String, _ expr: String) -> [ControlRelation] {
+        RelationExpander.expand(RelationSpec(id: id, expr: expr, description: nil),
+                                parsed: try! RelationParser.parse(expr), keys: keys)
+    }
+
+    private var relations: [ControlRelation] {
+        relation("participation_balance", "voters_participated == ballots_invalid + votes.a + votes.b")
+            + relation("participated_within_issued", "voters_participated <= ballots_issued")
+    }
+
+    /// A field as the arithmetic left it: accepted, and settled by `equation` when one is named.
+    private func field(_ key: String, _ value: Int, settledBy equation: String? = nil,
+                       status: FieldStatus = .accepted) -> FieldRecord {
+        var readings = [ReaderReading(reader: "digit_classifier", text: String(value), value: .number(value), confidence: 0.97)]
+        if let equation {
+            readings.append(ReaderReading(reader: ArithmeticReading.reader, text: equation, value: .number(value),
+                                          confidence: 0.999))
+        }
+        return FieldRecord(key: key, line: 0, kind: .count, value: .number(value), status: status,
+                           confidence: 0.97, reasons: status == .accepted ? [] : ["single_reader"], box: nil,
+                           readings: readings)
+    }
+
+    private func byKey(_ fields: [FieldRecord]) -> [String: FieldRecord] {
+        Dictionary(uniqueKeysWithValues: fields.map { ($0.key, $0) })
+    }
+
+    /// Seed 26's wall 0168 read with digit model v5: 432 voters participated and 332 votes written, both 2s read as
+    /// 9. 439 = 9 + 339 + 91 balances, but 439 is more than the 432 ballots issued that were accepted.
+    func testAValueThatBreaksAnotherRelationWithdrawsEverythingItsEquationSettled() {
+        let checked = ArithmeticReading.check([
+            field("ballots_issued", 432),
+            field("voters_participated", 439, settledBy: "participation_balance"),
+            field("ballots_invalid", 9, settledBy: "participation_balance"),
+            field("votes.a", 339, settledBy: "participation_balance"),
+            field("votes.b", 91),
+        ], relations: relations)
+        let fields = byKey(checked.fields)
+        XCTAssertEqual(fields["votes.a"]?.status, .uncertain, "339 was chosen together with the 439 shown wrong")
+        XCTAssertEqual(fields["votes.a"]?.reasons, ["settled_beside_broken:participation_balance"])
+        XCTAssertEqual(fields["ballots_invalid"]?.status, .uncertain)
+        XCTAssertEqual(fields["voters_participated"]?.status, .uncertain)
+        XCTAssertEqual(fields["votes.b"]?.status, .accepted, "read and accepted on its own, not by the equation")
+        XCTAssertEqual(fields["votes.a"]?.value, .number(339), "the reviewer still sees what was read")
+    }
+
+    func testARelationBrokenByAFieldStillInDoubtWithdrawsNothing() {
+        let checked = ArithmeticReading.check([
+            field("ballots_issued", 432, status: .uncertain),
+            field("voters_participated", 439, settledBy: "participation_balance"),
+            field("ballots_invalid", 9, settledBy: "participation_balance"),
+            field("votes.a", 339, settledBy: "participation_balance"),
+            field("votes.b", 91),
+        ], relations: relations)
+        let fields = byKey(checked.fields)
+        XCTAssertEqual(fields["votes.a"]?.status, .accepted, "the doubtful 432 is the likelier culprit")
+        XCTAssertEqual(fields["ballots_invalid"]?.status, .accepted)
+    }
+
+    func testRelationsThatHoldWithdrawNothing() {
+        let checked = ArithmeticReading.check([
+            field("ballots_issued", 440),
+            field("voters_participated", 439, settledBy: "participation_balance"),
+            field("ballots_invalid", 9, settledBy: "participation_balance"),
+            field("votes.a", 339, settledBy: "participation_balance"),
+            field("votes.b", 91),
+        ], relations: relations)
+        XCTAssertTrue(checked.fields.allSatisfy { $0.status == .accepted })
+        XCTAssertEqual(checked.status, .complete)
+    }
+}
