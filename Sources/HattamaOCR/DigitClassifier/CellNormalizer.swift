@@ -83,8 +83,12 @@ enum CellNormalizer {
         return (d, dmax)
     }
 
-    /// Clears runs of ink at least `minLength` long in the given rows (or columns if `vertical`).
-    static func clearRuns(_ mask: inout [Bool], width w: Int, height h: Int, lines: [Int], vertical: Bool, minLength: Int) {
+    /// Clears runs of ink at least `minLength` long in the given rows (or columns if `vertical`). With
+    /// `reachingAnEdge`, only those that reach an end of the line or cover at least 4/5 of it: a printed box
+    /// line crosses the whole crop, so it reaches an edge; a long run inside a cell is a stroke (the foot of a
+    /// 2, the bar of a 7).
+    static func clearRuns(_ mask: inout [Bool], width w: Int, height h: Int, lines: [Int], vertical: Bool, minLength: Int,
+                          reachingAnEdge: Bool = false) {
         let length = vertical ? h : w
         for line in lines {
             @inline(__always) func index(_ i: Int) -> Int { vertical ? i * w + line : line * w + i }
@@ -93,7 +97,8 @@ enum CellNormalizer {
                 if mask[index(i)] {
                     let start = i
                     while i < length && mask[index(i)] { i += 1 }
-                    if i - start >= minLength {
+                    let run = i - start
+                    if run >= minLength && (!reachingAnEdge || start == 0 || i == length || 5 * run >= 4 * length) {
                         for j in start..<i { mask[index(j)] = false }
                     }
                 } else {
@@ -119,11 +124,12 @@ enum CellNormalizer {
         guard dmax >= Int32(minContrast) else { return [Bool](repeating: false, count: w * h) }
         let t = max(Int32(minThreshold), (2 * dmax) / 5)
         var mask = d.map { $0 >= t }
-        // Box-border remnants: runs at least half the cell long (v2; a quarter wiped the bar of a 7 near the edge).
+        // Box-border remnants: runs at least half the cell long (v2; a quarter wiped the bar of a 7 near the edge)
+        // that reach the cell's edge or nearly span it (v5; any such run wiped the foot of many 2s).
         clearRuns(&mask, width: w, height: h, lines: bandLines(count: h, band: bh), vertical: false,
-                  minLength: max(3, w / borderRunDivisor))
+                  minLength: max(3, w / borderRunDivisor), reachingAnEdge: true)
         clearRuns(&mask, width: w, height: h, lines: bandLines(count: w, band: bw), vertical: true,
-                  minLength: max(3, h / borderRunDivisor))
+                  minLength: max(3, h / borderRunDivisor), reachingAnEdge: true)
 
         let minArea = max(2, h * w / 500)
         let minSide = max(2, min(h, w) / 8)
