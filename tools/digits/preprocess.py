@@ -142,6 +142,9 @@ def _area_weights(src: int, dst: int) -> np.ndarray:
     return wts
 
 
+CENTRE_TIE = 1e-9  # added before rounding the offset that centres the ink (CellNormalizer.centreTie)
+
+
 def normalize_mask(mask: np.ndarray) -> np.ndarray:
     """Steps 5-6: 28x28 float32 from a boolean ink mask."""
     out = np.zeros((OUT, OUT), dtype=np.float32)
@@ -159,8 +162,10 @@ def normalize_mask(mask: np.ndarray) -> np.ndarray:
     total = patch.sum()
     cy = float((patch.sum(axis=1) * (np.arange(nh) + 0.5)).sum() / total)
     cx = float((patch.sum(axis=0) * (np.arange(nw) + 0.5)).sum() / total)
-    oy = min(max(int(np.floor(14.0 - cy + 0.5)), 0), OUT - nh)
-    ox = min(max(int(np.floor(14.0 - cx + 0.5)), 0), OUT - nw)
+    # CENTRE_TIE settles a centre halfway between two pixels the same way here and in Swift, whose sums are
+    # ordered otherwise (6.999999999999999 here, 7.0 there, on a golden cell).
+    oy = min(max(int(np.floor(14.0 - cy + 0.5 + CENTRE_TIE)), 0), OUT - nh)
+    ox = min(max(int(np.floor(14.0 - cx + 0.5 + CENTRE_TIE)), 0), OUT - nw)
     out[oy:oy + nh, ox:ox + nw] = patch.astype(np.float32)
     return out
 

@@ -164,6 +164,9 @@ enum CellNormalizer {
         return wts
     }
 
+    /// Added before rounding the offset that centres the ink (preprocess.py: CENTRE_TIE).
+    static let centreTie = 1e-9
+
     /// Steps 5-6: the 28x28 input from a mask.
     static func normalizedInput(mask: [Bool], width w: Int, height h: Int) -> [Float] {
         var out = [Float](repeating: 0, count: size * size)
@@ -205,8 +208,10 @@ enum CellNormalizer {
         }
         guard total > 0 else { return out }
         let cy = sumY / total, cx = sumX / total
-        let oy = min(max(Int((14.0 - cy + 0.5).rounded(.down)), 0), size - nh)
-        let ox = min(max(Int((14.0 - cx + 0.5).rounded(.down)), 0), size - nw)
+        // `centreTie` settles a centre halfway between two pixels the same way here and in numpy, whose sums
+        // are ordered otherwise (6.999999999999999 there, 7.0 here, on a golden cell).
+        let oy = min(max(Int((14.0 - cy + 0.5 + centreTie).rounded(.down)), 0), size - nh)
+        let ox = min(max(Int((14.0 - cx + 0.5 + centreTie).rounded(.down)), 0), size - nw)
         for j in 0..<nh {
             for k in 0..<nw { out[(oy + j) * size + ox + k] = Float(patch[j * nw + k]) }
         }
