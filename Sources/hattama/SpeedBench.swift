@@ -21,6 +21,9 @@ struct SpeedBench: ParsableCommand {
     @Option(help: "Templates folder (default: seeds/ of the project).")
     var seeds: String?
 
+    @Option(help: "Also list this many of the slowest pages, with their form and time.")
+    var slowest: Int = 0
+
     func run() throws {
         let catalog = try Environment.catalog(seeds: seeds)
         let files = Array(Environment.expandInputs([corpus]).prefix(limit))
@@ -28,13 +31,18 @@ struct SpeedBench: ParsableCommand {
         let reader = try ProtocolReader(catalog: catalog, classifier: Environment.classifier())
         _ = reader.read(fileAt: files[0], options: DigitizeOptions())  // warm-up
         var ours: [Double] = []
+        var forms: [String] = []
         for file in files {
             let start = DispatchTime.now()
-            _ = reader.read(fileAt: file, options: DigitizeOptions())
+            let outcomes = reader.read(fileAt: file, options: DigitizeOptions())
             ours.append(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6)
+            forms.append((try? outcomes.first?.result.get())?.form?.id ?? "not read")
         }
         print("pages: \(files.count) from \(corpus)")
         print(String(format: "hattama digitize, one engine, one core:   median %7.1f ms/page  (p90 %7.1f)", median(ours), percentile(ours, 0.9)))
+        for i in ours.indices.sorted(by: { ours[$0] > ours[$1] }).prefix(slowest) {
+            print(String(format: "  %7.1f ms  %@  %@", ours[i], forms[i], files[i].lastPathComponent))
+        }
         guard !skipCLI else { return }
         var cli: [Double] = []
         for file in files {
