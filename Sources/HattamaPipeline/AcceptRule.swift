@@ -33,7 +33,9 @@ public struct AcceptRule: Sendable {
     /// Lowest probability the classifier must have given its own first reading of a field for an equation to
     /// settle the field on it. Two misreads can balance an equation by chance when the true value is not even
     /// among the candidates (a 7 read as 3 in one field and a 6 read as 2 in the other, both ones digits): the
-    /// arithmetic confirms a reading only where the classifier already favoured it.
+    /// arithmetic confirms a reading only where the classifier already favoured it. One weaker first reading
+    /// (down to `arithmeticCorrectionFloor`) may be confirmed beside other open fields all read at
+    /// `classifierAloneFloor` (`ArithmeticReading.weakOwnReadingHasSureCompanions`).
     public var arithmeticOwnReadingFloor: Double = 0.5
     /// Lowest probability of the classifier's own reading of every other open field of an equation that
     /// corrects one of its fields: two misreads can compensate each other (16 read as 6 and 25 as 35).

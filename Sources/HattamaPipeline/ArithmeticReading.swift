@@ -66,11 +66,14 @@ enum ArithmeticReading {
                 let contradicted = open.filter { key in
                     solution.values[key].map { value in (convictions[key] ?? []).contains { $0 != value } } ?? false
                 }
+                let weakAllowed = weakOwnReadingHasSureCompanions(solution.values, open: open, candidates: candidates,
+                                                                   judgedSegmentation: judgedSegmentation, rule: rule)
                 guard open.allSatisfy({ key in
                           solution.values[key].map { value in
                               mayTake(value, candidates: candidates[key] ?? [], convictions: convictions[key] ?? [],
                                       wordsConvictions: wordsConvictions[key] ?? [], isLoneOpenField: open.count == 1,
-                                      isLoneContradiction: contradicted.count == 1, rule: rule)
+                                      isLoneContradiction: contradicted.count == 1, weakOwnReadingAllowed: weakAllowed,
+                                      rule: rule)
                           } ?? false
                       }),
                       correctionsHaveStrongCompanions(solution.values, open: open, candidates: candidates,
@@ -153,10 +156,10 @@ enum ArithmeticReading {
     /// words cell still vetoes it.
     private static func mayTake(_ value: Int, candidates: [ValueCandidate], convictions: Set<Int>,
                                 wordsConvictions: Set<Int>, isLoneOpenField: Bool, isLoneContradiction: Bool,
-                                rule: AcceptRule) -> Bool {
+                                weakOwnReadingAllowed: Bool, rule: AcceptRule) -> Bool {
         let isOwnReading = candidates.first?.value == value
         let probability = candidates.first { $0.value == value }?.probability ?? 0
-        let floor = isOwnReading ? rule.arithmeticOwnReadingFloor : rule.arithmeticCorrectionFloor
+        let floor = isOwnReading && !weakOwnReadingAllowed ? rule.arithmeticOwnReadingFloor : rule.arithmeticCorrectionFloor
         let overrulesTesseract = isOwnReading
             && (isLoneOpenField || (isLoneContradiction && probability >= rule.tesseractOverruleFloor))
         let vetoes = overrulesTesseract ? wordsConvictions : convictions
@@ -177,6 +180,21 @@ enum ArithmeticReading {
         return open.allSatisfy { key in
             corrected.contains(key) || (!judgedSegmentation.contains(key)
                 && (candidates[key]?.first?.probability ?? 0) >= rule.arithmeticCompanionFloor)
+        }
+    }
+
+    /// Whether an equation may confirm an own reading weaker than `arithmeticOwnReadingFloor` (but at least
+    /// `arithmeticCorrectionFloor`): only one such field, no correction, and every other open field read
+    /// surely (`classifierAloneFloor`) with a digit count that rests on no judgement. A weak first reading is
+    /// as doubtful as a correction, so its companions must be surer than a correction's.
+    private static func weakOwnReadingHasSureCompanions(_ values: [String: Int], open: [String],
+                                                        candidates: [String: [ValueCandidate]],
+                                                        judgedSegmentation: Set<String>, rule: AcceptRule) -> Bool {
+        let weak = open.filter { key in (candidates[key]?.first?.probability ?? 0) < rule.arithmeticOwnReadingFloor }
+        guard weak.count == 1 else { return false }
+        return open.allSatisfy { key in
+            guard let first = candidates[key]?.first, values[key] == first.value else { return false }
+            return weak.contains(key) || (!judgedSegmentation.contains(key) && first.probability >= rule.classifierAloneFloor)
         }
     }
 

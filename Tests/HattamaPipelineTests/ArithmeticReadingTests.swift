@@ -293,6 +293,26 @@ final class ArithmeticReadingTests: XCTestCase {
         XCTAssertEqual(fields["ballots_received"]?.status, .uncertain)
     }
 
+    /// hw300's referendum 146: 1165 ballots unused read first at 0.48 (1765 at 0.47), beside 657 issued read
+    /// surely. The equation confirms a first reading below the own-reading floor only beside readings at
+    /// `classifierAloneFloor`: a weak first reading is as doubtful as a correction.
+    func testAWeakFirstReadingIsConfirmedOnlyBesideSureReadings() {
+        let page = { (issuedProbability: Double) in
+            self.byKey(ArithmeticReading.apply([
+                self.reading("ballots_received", [(1822, 1)], accepted: true),
+                self.reading("ballots_issued", [(657, issuedProbability)]),
+                self.reading("ballots_unused", [(1165, 0.48), (1765, 0.47)]),
+            ], relations: self.balance, rule: self.rule))
+        }
+        let sure = page(0.97)
+        XCTAssertEqual(sure["ballots_unused"]?.status, .accepted)
+        XCTAssertEqual(sure["ballots_unused"]?.value, .number(1165))
+        XCTAssertEqual(sure["ballots_issued"]?.status, .accepted)
+        let plain = page(0.9)
+        XCTAssertEqual(plain["ballots_unused"]?.status, .uncertain, "0.9 beside it is not sure enough")
+        XCTAssertEqual(plain["ballots_issued"]?.status, .uncertain)
+    }
+
     func testTurnedOffTheRecordsAreUnchanged() {
         var off = rule
         off.arithmeticMargin = nil
