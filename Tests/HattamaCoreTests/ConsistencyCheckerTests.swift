@@ -100,6 +100,26 @@ final class ConsistencyCheckerTests: XCTestCase {
         XCTAssertEqual(result.status, .inconsistent)
     }
 
+    /// hw300's referendum 294: Tesseract at 0.98 and the classifier at 0.55 both read a handwritten 304 as 307.
+    func testAgreementWithAWeakReaderIsNoFindingAboutTheForm() throws {
+        var unused = field("ballots_unused", 350, .uncertain)
+        unused.readings[1].confidence = 0.55
+        let result = ConsistencyChecker.check(fields: [field("ballots_received", 1000), field("ballots_issued", 640), unused],
+                                              relations: try balance())
+        XCTAssertEqual(result.status, .needsReview)
+        XCTAssertEqual(result.fields[2].status, .uncertain)
+    }
+
+    /// hw300's referendum 114: 2720 struck out in the boxes and written again beside them, read 272 by both
+    /// readers of that one crop.
+    func testReadersOfOneNumberWrittenAgainBesideTheBoxesBoundNothing() throws {
+        var received = field("ballots_received", 272, .uncertain)
+        received.reasons = ["corrected"]
+        let result = ConsistencyChecker.check(fields: [received, field("ballots_issued", 2000), field("ballots_unused", 720)],
+                                              relations: try balance())
+        XCTAssertEqual(result.status, .needsReview)
+    }
+
     func testEachRelationFailureNamesTheExpandedId() throws {
         let relations = try relation("within", "each(votes.*) <= voters_participated",
                                      keys: ["voters_participated", "votes.a", "votes.b"])

@@ -13,6 +13,14 @@ public enum ConsistencyChecker {
     /// validation corpus lowering that floor from 0.99 to 0.95 accepted 24% of fields instead of 15% with
     /// none wrong, but letting those readings judge forms raised falsely inconsistent forms from 4 to 14.
     public static let boundingFloor = 0.99
+    /// Lowest confidence of every reader for readers that agree to bound a field when judging the whole form
+    /// `inconsistent`. Agreement with a weak reading is no finding: Tesseract at 0.98 and the classifier at
+    /// 0.55 both read a handwritten 304 as 307, and hw300's referendum 294 was called inconsistent.
+    public static let agreementFloor = 0.9
+    /// Reasons of fields whose readers all read one crop beside the boxes (a number written again), so their
+    /// agreement bounds nothing: 2720 rewritten was read 272 by both, and hw300's referendum 114 was called
+    /// inconsistent.
+    public static let sameCropReasons: Set<String> = ["corrected", "written_beside"]
 
     /// The fields with relation outcomes applied, the relation records, and the overall status.
     public static func check(fields input: [FieldRecord], relations: [ControlRelation])
@@ -24,7 +32,7 @@ public enum ConsistencyChecker {
         let trustedBefore = Set(fields.filter(\.isTrusted).map(\.key))
         // A relation broken by values that every reader agrees on is a finding about the form itself,
         // even when a reader was not confident enough for the field to be accepted on its own.
-        let agreedBefore = Set(fields.filter { $0.isTrusted || $0.readersAgree }.map(\.key))
+        let agreedBefore = Set(fields.filter { $0.isTrusted || agreeSurely($0) }.map(\.key))
         let trustedValues = values(of: fields) { $0.isTrusted }
         // Accepted fields, and one-reader fields strong enough to wait for an equation's support.
         let strongBefore = trustedBefore.union(fields.filter { $0.reasons == [needsRelationSupport] }.map(\.key))
@@ -90,6 +98,12 @@ public enum ConsistencyChecker {
             status = .needsReview
         }
         return (fields, records, status)
+    }
+
+    /// Whether the field's readers agree, each at least at `agreementFloor`, on crops of their own.
+    static func agreeSurely(_ field: FieldRecord) -> Bool {
+        field.readersAgree && field.reasons.allSatisfy { !sameCropReasons.contains($0) }
+            && field.readings.allSatisfy { $0.reader != "digit_classifier" || $0.confidence >= agreementFloor }
     }
 
     /// The fields a broken relation casts doubt on: all of them, except for an inequality that another
