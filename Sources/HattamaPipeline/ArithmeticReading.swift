@@ -106,9 +106,10 @@ enum ArithmeticReading {
     /// value settled beside one they broke withdrawn (`withdrawSettledBesideBroken`). The form's status stays
     /// as judged on the values read: judging it again without the withdrawn values found 2 fewer of seed
     /// 25's 29 inconsistent forms and called 1 fewer of seed 26's consistent ones inconsistent.
-    static func check(_ fields: [FieldRecord], relations: [ControlRelation])
+    static func check(_ fields: [FieldRecord], relations: [ControlRelation], tesseractIsReliable: Bool = true)
         -> (fields: [FieldRecord], relations: [RelationRecord], status: ProtocolStatus) {
-        var checked = ConsistencyChecker.check(fields: fields, relations: relations)
+        var checked = ConsistencyChecker.check(fields: fields, relations: relations,
+                                               agreementNeedsSureClassifier: !tesseractIsReliable)
         withdrawSettledBesideBroken(&checked.fields, relations: checked.relations,
                                     acceptedBefore: Set(fields.filter(\.isTrusted).map(\.key)))
         return checked

@@ -100,6 +100,29 @@ final class ConsistencyCheckerTests: XCTestCase {
         XCTAssertEqual(result.status, .inconsistent)
     }
 
+    /// hw300's referendum 294: Tesseract at 0.98 and the classifier at 0.55 both read a handwritten 304 as 307,
+    /// on a page where Tesseract had not proved reliable. On a printed page, where it has, the classifier may
+    /// be unsure of a printed 1 and the agreement is still a finding.
+    func testAgreementWithAnUnsureClassifierIsAFindingOnlyWhereTesseractProvedReliable() throws {
+        var unused = field("ballots_unused", 350, .uncertain)
+        unused.readings[1].confidence = 0.55
+        let fields = [field("ballots_received", 1000), field("ballots_issued", 640), unused]
+        let handwritten = ConsistencyChecker.check(fields: fields, relations: try balance(), agreementNeedsSureClassifier: true)
+        XCTAssertEqual(handwritten.status, .needsReview)
+        XCTAssertEqual(handwritten.fields[2].status, .uncertain)
+        XCTAssertEqual(ConsistencyChecker.check(fields: fields, relations: try balance()).status, .inconsistent)
+    }
+
+    /// hw300's referendum 114: 2720 struck out in the boxes and written again beside them, read 272 by both
+    /// readers of that one crop.
+    func testReadersOfOneNumberWrittenAgainBesideTheBoxesBoundNothing() throws {
+        var received = field("ballots_received", 272, .uncertain)
+        received.reasons = ["corrected"]
+        let result = ConsistencyChecker.check(fields: [received, field("ballots_issued", 2000), field("ballots_unused", 720)],
+                                              relations: try balance())
+        XCTAssertEqual(result.status, .needsReview)
+    }
+
     func testEachRelationFailureNamesTheExpandedId() throws {
         let relations = try relation("within", "each(votes.*) <= voters_participated",
                                      keys: ["voters_participated", "votes.a", "votes.b"])

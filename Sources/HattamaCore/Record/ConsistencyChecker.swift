@@ -13,9 +13,22 @@ public enum ConsistencyChecker {
     /// validation corpus lowering that floor from 0.99 to 0.95 accepted 24% of fields instead of 15% with
     /// none wrong, but letting those readings judge forms raised falsely inconsistent forms from 4 to 14.
     public static let boundingFloor = 0.99
+    /// Lowest confidence of the digit classifier for readers that agree to bound a field when judging the
+    /// whole form `inconsistent`, on pages where Tesseract has not proved reliable. Agreement with a weak
+    /// reading there is no finding: Tesseract at 0.98 and the classifier at 0.55 both read a handwritten 304
+    /// as 307, and hw300's referendum 294 was called inconsistent. On printed pages Tesseract is the sure
+    /// reader and the classifier may be unsure of a printed 1 (1110 at 0.62).
+    public static let agreementFloor = 0.9
+    /// Reasons of fields whose readers all read one crop beside the boxes (a number written again), so their
+    /// agreement bounds nothing: 2720 rewritten was read 272 by both, and hw300's referendum 114 was called
+    /// inconsistent.
+    public static let sameCropReasons: Set<String> = ["corrected", "written_beside"]
 
     /// The fields with relation outcomes applied, the relation records, and the overall status.
-    public static func check(fields input: [FieldRecord], relations: [ControlRelation])
+    /// `agreementNeedsSureClassifier`: whether readers that agree bound a field only with the classifier at
+    /// `agreementFloor` (pages where Tesseract has not proved reliable).
+    public static func check(fields input: [FieldRecord], relations: [ControlRelation],
+                             agreementNeedsSureClassifier: Bool = false)
         -> (fields: [FieldRecord], relations: [RelationRecord], status: ProtocolStatus)
     {
         var fields = input
@@ -24,7 +37,9 @@ public enum ConsistencyChecker {
         let trustedBefore = Set(fields.filter(\.isTrusted).map(\.key))
         // A relation broken by values that every reader agrees on is a finding about the form itself,
         // even when a reader was not confident enough for the field to be accepted on its own.
-        let agreedBefore = Set(fields.filter { $0.isTrusted || $0.readersAgree }.map(\.key))
+        let agreedBefore = Set(fields.filter {
+            $0.isTrusted || agreeSurely($0, needsSureClassifier: agreementNeedsSureClassifier)
+        }.map(\.key))
         let trustedValues = values(of: fields) { $0.isTrusted }
         // Accepted fields, and one-reader fields strong enough to wait for an equation's support.
         let strongBefore = trustedBefore.union(fields.filter { $0.reasons == [needsRelationSupport] }.map(\.key))
@@ -90,6 +105,14 @@ public enum ConsistencyChecker {
             status = .needsReview
         }
         return (fields, records, status)
+    }
+
+    /// Whether the field's readers agree, on crops of their own, with the classifier at `agreementFloor` when
+    /// `needsSureClassifier`.
+    static func agreeSurely(_ field: FieldRecord, needsSureClassifier: Bool) -> Bool {
+        field.readersAgree && field.reasons.allSatisfy { !sameCropReasons.contains($0) }
+            && (!needsSureClassifier
+                || field.readings.allSatisfy { $0.reader != "digit_classifier" || $0.confidence >= agreementFloor })
     }
 
     /// The fields a broken relation casts doubt on: all of them, except for an inequality that another
