@@ -72,11 +72,11 @@ public struct AcceptRule: Sendable {
     /// Reason of a field whose "in words" cell spells another number than its digits were read as.
     public static let wordsDisagree = "words_disagree"
     /// Reason of a field whose boxes were struck out and whose number was read where it was written again.
-    public static let corrected = "corrected"  // one of ConsistencyChecker.sameCropReasons
+    public static let corrected = ConsistencyChecker.correctedReason
     /// Reason of a free-hand field with ink read as one digit that reads as two touching digits as well.
     public static let digitsMayTouch = "digits_may_touch"
     /// Reason of a field beside whose boxes a number is written, though no box was seen struck out.
-    public static let writtenBeside = "written_beside"  // one of ConsistencyChecker.sameCropReasons
+    public static let writtenBeside = ConsistencyChecker.writtenBesideReason
 
     /// `checkedByEquation`: whether one of the form's equations holds the field, so that a misread both of
     /// its readers share can still be caught.

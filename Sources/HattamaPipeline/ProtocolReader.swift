@@ -110,8 +110,8 @@ public final class ProtocolReader {
         }
         let fields = readWordsOfOpenEquations(&readings, form: form, page: image, homography: registration.homography,
                                               rule: options.acceptRule, languages: wordsLanguages)
-        let checked = ArithmeticReading.check(fields, relations: form.relations,
-                                              tesseractIsReliable: ArithmeticReading.tesseractIsReliable(on: readings, rule: options.acceptRule))
+        let tesseractIsReliable = ArithmeticReading.tesseractIsReliable(on: readings, rule: options.acceptRule)
+        let checked = ArithmeticReading.check(fields, relations: form.relations, tesseractIsReliable: tesseractIsReliable)
         let precinct = checked.fields.first { $0.kind == .precinctID && $0.isTrusted }?.value?.description
         let record = ProtocolRecord(
             form: FormReference(id: form.template.id, version: form.template.version),

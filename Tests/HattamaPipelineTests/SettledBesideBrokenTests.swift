@@ -20,7 +20,8 @@ final class SettledBesideBrokenTests: XCTestCase {
     /// A field as the arithmetic left it: accepted, and settled by `equation` when one is named.
     private func field(_ key: String, _ value: Int, settledBy equation: String? = nil,
                        status: FieldStatus = .accepted) -> FieldRecord {
-        var readings = [ReaderReading(reader: "digit_classifier", text: String(value), value: .number(value), confidence: 0.97)]
+        var readings = [ReaderReading(reader: "digit_classifier", text: String(value), value: .number(value),
+                                      confidence: 0.97)]
         if let equation {
             readings.append(ReaderReading(reader: ArithmeticReading.reader, text: equation, value: .number(value),
                                           confidence: 0.999))
@@ -38,7 +39,7 @@ final class SettledBesideBrokenTests: XCTestCase {
             field("ballots_invalid", 9, settledBy: "participation_balance"),
             field("votes.a", 339, settledBy: "participation_balance"),
             field("votes.b", 91),
-        ], relations: relations)
+        ], relations: relations, tesseractIsReliable: true)
         return Dictionary(uniqueKeysWithValues: checked.fields.map { ($0.key, $0) })
     }
 

@@ -315,7 +315,7 @@ def export_model(net, temperature, metrics, path, member=0):
         "classes": CLASSES,
         "inputSize": 28,
         "layout": "HWC; conv weight (ky, kx, in, out); dense weight (in, out); float32 little-endian base64",
-        "preprocessing": "tools/digits/preprocess.py (box20-com28-v2)",
+        "preprocessing": "tools/digits/preprocess.py (box20-com28-v5)",
         "temperature": temperature,
         "layers": layers,
         "metrics": metrics,

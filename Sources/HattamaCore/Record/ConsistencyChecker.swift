@@ -19,10 +19,14 @@ public enum ConsistencyChecker {
     /// as 307, and hw300's referendum 294 was called inconsistent. On printed pages Tesseract is the sure
     /// reader and the classifier may be unsure of a printed 1 (1110 at 0.62).
     public static let agreementFloor = 0.9
+    /// Reason of a field whose boxes were struck out and whose number was read where it was written again.
+    public static let correctedReason = "corrected"
+    /// Reason of a field beside whose boxes a number is written, though no box was seen struck out.
+    public static let writtenBesideReason = "written_beside"
     /// Reasons of fields whose readers all read one crop beside the boxes (a number written again), so their
     /// agreement bounds nothing: 2720 rewritten was read 272 by both, and hw300's referendum 114 was called
     /// inconsistent.
-    public static let sameCropReasons: Set<String> = ["corrected", "written_beside"]
+    public static let sameCropReasons: Set<String> = [correctedReason, writtenBesideReason]
 
     /// The fields with relation outcomes applied, the relation records, and the overall status.
     /// `agreementNeedsSureClassifier`: whether readers that agree bound a field only with the classifier at
