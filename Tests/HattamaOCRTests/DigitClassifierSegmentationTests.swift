@@ -1,3 +1,5 @@
+import Foundation
+import HattamaImaging
 import HattamaCore
 import XCTest
 
@@ -73,5 +75,24 @@ final class DigitClassifierSegmentationTests: XCTestCase {
 
     func testEmptyFieldHasNoDigits() {
         XCTAssertTrue(InkSegmenter.segmentDigits(in: GrayImage(width: 120, height: 40, fill: 240)).isEmpty)
+    }
+}
+
+/// Printed digits are narrower than handwritten ones: a group cut where a handwritten digit's width says is
+/// tried with one piece more.
+final class PrintedJoinedDigitsTests: XCTestCase {
+    /// printed800's a4 0141: the pipeline's own crop of a printed "340", whose 3, 4 and 0
+    /// are joined by grey columns into one group. Cut in two, it read as 40, as Tesseract read it too.
+    func testAPrintedNumberWhoseDigitsJoinIsCutIntoAsManyDigitsAsItHas() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/segmentation/printed-340-joined.png")
+        let crop = try ImageDecoder.decodeFirstPage(at: url).image
+        let model = try XCTUnwrap(DigitClassifierTests.shared)
+        XCTAssertEqual(InkSegmenter.segmentDigits(in: crop).count, 2, "the plain cut makes two pieces of three digits")
+        let segmentation = InkSegmenter.segment(crop, judgedBy: model)
+        let read = model.classify(segmentation.pieces)
+        XCTAssertEqual(read.compactMap(\.best.digit), [3, 4, 0])
+        XCTAssertTrue(read.allSatisfy { $0.confidence >= 0.9 }, "\(read.map(\.confidence))")
+        XCTAssertEqual(segmentation.keptWhole, 1, "the digit count is marked as the segmenter's judgement")
     }
 }

@@ -21,9 +21,11 @@ public enum InkSegmenter {
         /// Wide groups kept whole that may as well be touching digits: "16" written joined reads as a 6 about
         /// as surely as "1" and "6" apart (0.999 on hw300's a4 273), and Tesseract may miss the 1 as well.
         public var touchingOrWhole: Int
-        /// Wide groups kept as one digit, `touchingOrWhole` among them. The choice is a judgement that is
-        /// sometimes wrong: keeping such groups whole took hw300's a4 fields read with a digit too many from
-        /// 100 to 31, and those read with one too few from 10 to 22 (a 5 joined to the 1 after it).
+        /// Wide groups whose digit count the classifier judged: kept as one digit (`touchingOrWhole` among
+        /// them), or cut into one piece more than their width says (`readsBetterCut`). The choice is a
+        /// judgement that is sometimes wrong: keeping such groups whole took hw300's a4 fields read with a
+        /// digit too many from 100 to 31, and those read with one too few from 10 to 22 (a 5 joined to the 1
+        /// after it).
         public var keptWhole: Int
 
         static let empty = Segmentation(pieces: [], touchingOrWhole: 0, keptWhole: 0)
@@ -32,21 +34,32 @@ public enum InkSegmenter {
     /// What to do with a group wider than one digit.
     enum WideGroupVerdict { case cut, keepWhole, keepWholeThoughPiecesRead }
 
+    /// How the classifier settles the two doubtful choices of the segmentation.
+    struct Judge {
+        /// Whether a group between one and two digits wide is one digit (see `WideGroupVerdict`).
+        var wideGroup: (_ whole: GrayImage, _ parts: [GrayImage]) -> WideGroupVerdict
+        /// Whether a group cut into pieces without asking reads better cut into one piece more.
+        var onePieceMore: (_ pieces: [GrayImage], _ morePieces: [GrayImage]) -> Bool
+    }
+
     /// Lowest probability at which every piece of a wide group kept whole must read as a digit for the group
     /// to count in `Segmentation.touchingOrWhole`.
     static let surePieceFloor = 0.9
 
     /// `segment(_:judge:)` with `classifier` deciding whether a wide group is one digit (`readsBetterWhole`).
     public static func segment(_ field: GrayImage, judgedBy classifier: DigitClassifier) -> Segmentation {
-        segment(field) { whole, parts in
+        let judge = Judge(wideGroup: { whole, parts in
             let partsRead = classifier.classify(parts)
             guard readsBetterWhole(classifier.classify(whole), parts: partsRead) else { return .cut }
             let piecesAreDigits = partsRead.allSatisfy { $0.best.digit != nil && $0.confidence >= surePieceFloor }
             return piecesAreDigits ? .keepWholeThoughPiecesRead : .keepWhole
-        }
+        }, onePieceMore: { pieces, morePieces in
+            readsBetterCut(classifier.classify(morePieces), than: classifier.classify(pieces))
+        })
+        return segment(field, judge: judge)
     }
 
-    static func segment(_ field: GrayImage, judge: ((GrayImage, [GrayImage]) -> WideGroupVerdict)?) -> Segmentation {
+    static func segment(_ field: GrayImage, judge: Judge?) -> Segmentation {
         let w = field.width, h = field.height
         guard w > 2, h > 2 else { return .empty }
         let (d, dmax) = CellNormalizer.darkness(field, bandY: 0, bandX: 0)
@@ -71,12 +84,20 @@ public enum InkSegmenter {
         var pieces: [InkComponent] = []
         var touchingOrWhole = 0, keptWhole = 0
         for g in groups {
-            let parts = split(g, typicalHeight: typicalHeight, width: w)
+            var parts = split(g, typicalHeight: typicalHeight, width: w)
             let verdict: WideGroupVerdict
             if parts.count > 1, let judge, Double(g.width) <= surelyTouching * reference(g, typicalHeight: typicalHeight) {
-                verdict = judge(render(g, from: field), parts.map { render($0, from: field) })
+                verdict = judge.wideGroup(render(g, from: field), parts.map { render($0, from: field) })
             } else {
                 verdict = .cut
+                if parts.count > 1, let judge {
+                    let more = cut(g, into: parts.count + 1, width: w)
+                    if more.count > parts.count,
+                       judge.onePieceMore(parts.map { render($0, from: field) }, more.map { render($0, from: field) }) {
+                        parts = more
+                        keptWhole += 1
+                    }
+                }
             }
             switch verdict {
             case .cut: pieces.append(contentsOf: parts)
@@ -102,6 +123,15 @@ public enum InkSegmenter {
     /// reads it whole as a digit at least as surely as it reads the least sure piece.
     static func readsBetterWhole(_ whole: DigitPrediction, parts: [DigitPrediction]) -> Bool {
         whole.best.digit != nil && whole.confidence >= (parts.map(\.confidence).min() ?? 1)
+    }
+
+    /// Whether pieces cut one more time read better: every piece a digit, the least sure of them surer than the
+    /// least sure piece of the fewer cut. Touching digits are cut where a handwritten digit's width (4/5 of its
+    /// height) says; printed digits are narrower, and the 3, 4 and 0 of a printed 340 joined by grey columns,
+    /// cut in two, read as 40, with Tesseract reading 40 as well (printed800's a4 0141).
+    static func readsBetterCut(_ more: [DigitPrediction], than fewer: [DigitPrediction]) -> Bool {
+        more.allSatisfy { $0.best.digit != nil }
+            && (more.map(\.confidence).min() ?? 0) > (fewer.map(\.confidence).min() ?? 1)
     }
 
     /// Merges groups whose column ranges overlap by at least half of the narrower one (broken strokes).
@@ -144,7 +174,11 @@ public enum InkSegmenter {
     static func split(_ g: InkComponent, typicalHeight: Int, width w: Int) -> [InkComponent] {
         let ref = reference(g, typicalHeight: typicalHeight)
         guard Double(g.width) > wide * ref else { return [g] }
-        let count = max(2, Int((Double(g.width) / (0.8 * ref)).rounded()))
+        return cut(g, into: max(2, Int((Double(g.width) / (0.8 * ref)).rounded())), width: w)
+    }
+
+    /// Cuts a group into `count` pieces of about equal width, each cut at the column of least ink near its place.
+    static func cut(_ g: InkComponent, into count: Int, width w: Int) -> [InkComponent] {
         var columns = [Int](repeating: 0, count: g.width)
         for p in g.pixels { columns[p % w - g.minX] += 1 }
         var cuts: [Int] = []
