@@ -65,7 +65,10 @@ struct AccuracyBench: ParsableCommand {
     func run() throws {
         let catalog = try Environment.catalog(seeds: seeds)
         let corpus = try Corpus(directory: self.corpus, limit: limit)
-        let report = AccuracyReport(perImage: perImage)
+        let report = AccuracyReport(perImage: perImage) { record in
+            guard let form = record.form else { return [] }
+            return (try? catalog.resolve(formID: form.id, electionID: record.election))?.relations ?? []
+        }
         var options = DigitizeOptions()
         rule.apply(to: &options.acceptRule)
         try ParallelDigitizer.run(files: corpus.items.map(\.image), workers: jobs, catalog: catalog,
@@ -89,6 +92,8 @@ final class AccuracyReport: @unchecked Sendable {
     private let lock = NSLock()
     /// Whether each image also gets a group of its own (small corpora such as the six real images).
     private let perImage: Bool
+    /// The relations of a record's form, for the share of fields the arithmetic could confirm at best.
+    private let relations: @Sendable (ProtocolRecord) -> [ControlRelation]
     private var groups: [String: AccuracyTally] = [:]
     private var readers: [String: ReaderTally] = [:]
     private(set) var silentErrors: [String] = []
@@ -109,8 +114,9 @@ final class AccuracyReport: @unchecked Sendable {
         }
     }
 
-    init(perImage: Bool = false) {
+    init(perImage: Bool = false, relations: @escaping @Sendable (ProtocolRecord) -> [ControlRelation] = { _ in [] }) {
         self.perImage = perImage
+        self.relations = relations
     }
 
     func add(_ outcome: PageOutcome?, truth: TruthFile, image: URL) {
@@ -123,7 +129,10 @@ final class AccuracyReport: @unchecked Sendable {
             for name in groupNames { groups[name, default: AccuracyTally()].addUnreadable(truth: truth) }
             return
         }
-        for name in groupNames { groups[name, default: AccuracyTally()].add(record: record, truth: truth) }
+        let formRelations = relations(record)
+        for name in groupNames {
+            groups[name, default: AccuracyTally()].add(record: record, truth: truth, relations: formRelations)
+        }
         for (key, expected) in truth.values {
             guard let field = record.field(key) else { continue }
             if field.isTrusted && field.value != expected {
@@ -144,7 +153,7 @@ final class AccuracyReport: @unchecked Sendable {
 
     func table() -> String {
         let snap = snapshot()
-        var lines = ["group                                     protocols  fields   exact%  accepted%  accepted-wrong  flagged  inconsistent found/true  false-inconsistent  unreadable"]
+        var lines = ["group                                     protocols  fields   exact%  accepted%  accepted-wrong  flagged  inconsistent found/true  false-inconsistent  unreadable  in-balanced-equation%"]
         let order = snap.groups.keys.sorted { ($0 == "all" ? "" : $0) < ($1 == "all" ? "" : $1) }
         for name in order {
             let t = snap.groups[name]!
@@ -156,7 +165,8 @@ final class AccuracyReport: @unchecked Sendable {
                          + SummaryText.pad(String(t.flagged), 9, right: true)
                          + SummaryText.pad("\(t.inconsistentFound)/\(t.inconsistentTruth)", 26, right: true)
                          + SummaryText.pad(String(t.falselyInconsistent), 20, right: true)
-                         + SummaryText.pad(String(t.unreadable), 12, right: true))
+                         + SummaryText.pad(String(t.unreadable), 12, right: true)
+                         + SummaryText.pad(String(format: "%.2f", t.inBalancedEquationShare * 100), 23, right: true))
         }
         lines.append("")
         lines.append("reader              fields read   exact%")

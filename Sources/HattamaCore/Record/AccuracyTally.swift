@@ -18,6 +18,10 @@ public struct AccuracyTally: Sendable, Codable, Equatable {
     public var falselyInconsistent = 0
     /// Pages that could not be read at all.
     public var unreadable = 0
+    /// Fields in an equation of the form that holds by the truth: the most the protocol's arithmetic could
+    /// confirm. A field in no equation (the precinct number, voters on the list) or only in equations the
+    /// protocol itself breaks can be accepted only on two independent readers that agree.
+    public var inBalancedEquation = 0
 
     enum CodingKeys: String, CodingKey {
         case protocols, fields, exact, accepted, flagged, unreadable
@@ -25,13 +29,16 @@ public struct AccuracyTally: Sendable, Codable, Equatable {
         case inconsistentTruth = "inconsistent_truth"
         case inconsistentFound = "inconsistent_found"
         case falselyInconsistent = "falsely_inconsistent"
+        case inBalancedEquation = "in_balanced_equation"
     }
 
     public init() {}
 
-    /// Adds one record compared with its truth.
-    public mutating func add(record: ProtocolRecord, truth: TruthFile) {
+    /// Adds one record compared with its truth; `relations` are its form's, for `inBalancedEquation`.
+    public mutating func add(record: ProtocolRecord, truth: TruthFile, relations: [ControlRelation] = []) {
         protocols += 1
+        inBalancedEquation += Self.keysInBalancedEquations(truth: truth, relations: relations)
+            .intersection(truth.values.keys).count
         if !truth.consistent {
             inconsistentTruth += 1
             if record.status == .inconsistent { inconsistentFound += 1 }
@@ -61,6 +68,20 @@ public struct AccuracyTally: Sendable, Codable, Equatable {
         if !truth.consistent { inconsistentTruth += 1 }
     }
 
+    /// The keys of every equation among `relations` that holds with the truth's values.
+    static func keysInBalancedEquations(truth: TruthFile, relations: [ControlRelation]) -> Set<String> {
+        var counts: [String: Int] = [:]
+        for (key, value) in truth.values {
+            if case .number(let n)? = value { counts[key] = n }
+        }
+        var keys = Set<String>()
+        for relation in relations where relation.comparison == .equal && relation.evaluate(counts)?.holds == true {
+            keys.formUnion(relation.keys)
+        }
+        return keys
+    }
+
     public var exactShare: Double { fields == 0 ? 0 : Double(exact) / Double(fields) }
     public var acceptedShare: Double { fields == 0 ? 0 : Double(accepted) / Double(fields) }
+    public var inBalancedEquationShare: Double { fields == 0 ? 0 : Double(inBalancedEquation) / Double(fields) }
 }
