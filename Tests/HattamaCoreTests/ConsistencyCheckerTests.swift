@@ -113,6 +113,22 @@ final class ConsistencyCheckerTests: XCTestCase {
         XCTAssertEqual(ConsistencyChecker.check(fields: fields, relations: try balance()).status, .inconsistent)
     }
 
+    /// Seed 26's referendum 0046: Tesseract at 0.47 and the classifier at 0.99 both read a handwritten 851 as
+    /// 857, and the consistent form was called inconsistent. Agreement with Tesseract that unsure bounds
+    /// nothing, even beside a sure classifier; at 0.5 it still does.
+    func testAgreementWithAnUnsureTesseractIsNoFinding() throws {
+        var unused = field("ballots_unused", 350, .uncertain)
+        unused.readings[0].confidence = 0.47
+        unused.readings[1].confidence = 0.99
+        let fields = [field("ballots_received", 1000), field("ballots_issued", 640), unused]
+        let unsure = ConsistencyChecker.check(fields: fields, relations: try balance())
+        XCTAssertEqual(unsure.status, .needsReview)
+        XCTAssertEqual(unsure.fields[2].status, .uncertain)
+        var sureEnough = fields
+        sureEnough[2].readings[0].confidence = ConsistencyChecker.tesseractAgreementFloor
+        XCTAssertEqual(ConsistencyChecker.check(fields: sureEnough, relations: try balance()).status, .inconsistent)
+    }
+
     /// hw300's referendum 114: 2720 struck out in the boxes and written again beside them, read 272 by both
     /// readers of that one crop.
     func testReadersOfOneNumberWrittenAgainBesideTheBoxesBoundNothing() throws {

@@ -19,6 +19,12 @@ public enum ConsistencyChecker {
     /// as 307, and hw300's referendum 294 was called inconsistent. On printed pages Tesseract is the sure
     /// reader and the classifier may be unsure of a printed 1 (1110 at 0.62).
     public static let agreementFloor = 0.9
+    /// Lowest confidence of Tesseract for readers that agree to bound a field when judging the whole form
+    /// `inconsistent`. Tesseract below it and the classifier misread one handwritten digit alike: seed 26's
+    /// referendum 0046 read 851 as 857 (Tesseract 0.47, classifier 0.99), its referendum 0170 read 275 as 75
+    /// (0.50 and 0.99), and its wall 0020 read 692 as 672 (0.21 and 0.62); all three consistent forms were
+    /// called inconsistent.
+    public static let tesseractAgreementFloor = 0.5
     /// Reason of a field whose boxes were struck out and whose number was read where it was written again.
     public static let correctedReason = "corrected"
     /// Reason of a field beside whose boxes a number is written, though no box was seen struck out.
@@ -115,6 +121,7 @@ public enum ConsistencyChecker {
     /// `needsSureClassifier`.
     static func agreeSurely(_ field: FieldRecord, needsSureClassifier: Bool) -> Bool {
         field.readersAgree && field.reasons.allSatisfy { !sameCropReasons.contains($0) }
+            && field.readings.allSatisfy { $0.reader != "tesseract" || $0.confidence >= tesseractAgreementFloor }
             && (!needsSureClassifier
                 || field.readings.allSatisfy { $0.reader != "digit_classifier" || $0.confidence >= agreementFloor })
     }
