@@ -47,7 +47,7 @@ public struct AcceptRule: Sendable {
     public var uncheckedClassifierFloor: Double = 0.99
     /// Lowest probability of the classifier's own reading of a field at which an equation that balances with
     /// it may overrule Tesseract's conviction of another number, on one field of the equation (see
-    /// `ArithmeticReading.mayTake`). At 0.8 two compensating misreads were accepted where Tesseract was right.
+    /// `ArithmeticReading.refusalToTake`). At 0.8 two compensating misreads were accepted where Tesseract was right.
     public var tesseractOverruleFloor: Double = 0.95
     /// How two misreads in two open fields that would balance an equation as well are weighed against the
     /// values it chose: the product of their probability ratios raised to this power must stay below

@@ -19,8 +19,16 @@ enum ArithmeticReading {
     static let reader = "arithmetic"
 
     static func apply(_ readings: [FieldReading], relations: [ControlRelation], rule: AcceptRule) -> [FieldRecord] {
+        applyExplained(readings, relations: relations, rule: rule).fields
+    }
+
+    /// `apply`, with the verdict on each equation it read, by relation id (`ArithmeticVerdict`): the last
+    /// one, as equations are read again after another settles fields.
+    static func applyExplained(_ readings: [FieldReading], relations: [ControlRelation], rule: AcceptRule)
+        -> (fields: [FieldRecord], verdicts: [String: ArithmeticVerdict]) {
         var fields = readings.map(\.record)
-        guard let margin = rule.arithmeticMargin else { return fields }
+        var verdicts: [String: ArithmeticVerdict] = [:]
+        guard let margin = rule.arithmeticMargin else { return (fields, verdicts) }
         let index = Dictionary(fields.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
         var candidates: [String: [ValueCandidate]] = [:]
         // Fields whose words spell another number than the classifier's first reading: the words are taken as
@@ -56,10 +64,15 @@ enum ArithmeticReading {
                 if open.contains(where: overriddenByWords.contains) {
                     for key in open where !overriddenByWords.contains(key) { choices[key] = choices[key].map { Array($0.prefix(1)) } }
                 }
-                guard !open.isEmpty, let solution = EquationDecoder.solve(equation, candidates: choices,
-                                                                   floor: rule.arithmeticPlausibility / margin / 10),
-                      solution.margin >= margin, solution.plausibility >= rule.arithmeticPlausibility
-                else { continue }
+                guard !open.isEmpty else { continue }
+                guard let solution = EquationDecoder.solve(equation, candidates: choices,
+                                                           floor: rule.arithmeticPlausibility / margin / 10)
+                else { verdicts[equation.id] = .noBalancingValues; continue }
+                guard solution.margin >= margin else { verdicts[equation.id] = .notUnique; continue }
+                guard solution.plausibility >= rule.arithmeticPlausibility else {
+                    verdicts[equation.id] = .implausible
+                    continue
+                }
                 // Tesseract may be overruled on one field of the equation, not on two: two fields it read
                 // otherwise can be two misreads of the classifier that balance each other (seed 22: 291 and
                 // 245 read as 791 and 745, and right by Tesseract).
@@ -68,19 +81,28 @@ enum ArithmeticReading {
                 }
                 let weakAllowed = weakOwnReadingHasSureCompanions(solution.values, open: open, candidates: candidates,
                                                                    judgedSegmentation: judgedSegmentation, rule: rule)
-                guard open.allSatisfy({ key in
-                          solution.values[key].map { value in
-                              mayTake(value, candidates: candidates[key] ?? [], convictions: convictions[key] ?? [],
-                                      wordsConvictions: wordsConvictions[key] ?? [], isLoneOpenField: open.count == 1,
-                                      isLoneContradiction: contradicted.count == 1, weakOwnReadingAllowed: weakAllowed,
-                                      rule: rule)
-                          } ?? false
-                      }),
-                      correctionsHaveStrongCompanions(solution.values, open: open, candidates: candidates,
-                                                      judgedSegmentation: judgedSegmentation, rule: rule),
-                      !twoMisreadsCouldBalance(equation, solution.values, open: open, candidates: candidates,
-                                               margin: margin, rule: rule)
-                else { continue }
+                let refusal = open.lazy.compactMap { key -> ArithmeticVerdict? in
+                    guard let value = solution.values[key] else { return .weakReading(key: key) }
+                    return refusalToTake(value, key: key, candidates: candidates[key] ?? [],
+                                         convictions: convictions[key] ?? [], wordsConvictions: wordsConvictions[key] ?? [],
+                                         isLoneOpenField: open.count == 1, isLoneContradiction: contradicted.count == 1,
+                                         weakOwnReadingAllowed: weakAllowed, rule: rule)
+                }.first
+                if let refusal {
+                    verdicts[equation.id] = refusal
+                    continue
+                }
+                guard correctionsHaveStrongCompanions(solution.values, open: open, candidates: candidates,
+                                                      judgedSegmentation: judgedSegmentation, rule: rule) else {
+                    verdicts[equation.id] = .weakCompanion
+                    continue
+                }
+                guard !twoMisreadsCouldBalance(equation, solution.values, open: open, candidates: candidates,
+                                               margin: margin, rule: rule) else {
+                    verdicts[equation.id] = .twoMisreadsCouldBalance
+                    continue
+                }
+                verdicts[equation.id] = .settled
                 let confidence = solution.probability / (solution.probability + solution.runnerUp)
                 for key in open {
                     guard let i = index[key], let value = solution.values[key] else { continue }
@@ -95,7 +117,7 @@ enum ArithmeticReading {
                 settledSomething = true
             }
         }
-        return fields
+        return (fields, verdicts)
     }
 
     /// Reason of a field that an equation settled together with a value another relation then broke
@@ -148,7 +170,7 @@ enum ArithmeticReading {
         return open
     }
 
-    /// Whether a field may be settled on `value`: the classifier's own reading when it gave it at least
+    /// Why a field may not be settled on `value` (nil: it may): the classifier's own reading when it gave it at least
     /// `arithmeticOwnReadingFloor`, or another value it gave at least `arithmeticCorrectionFloor`; and no other
     /// reader convinced of another number. Tesseract does not veto the classifier's own reading when the
     /// field is the lone open field of its equation, or the lone field of it that Tesseract contradicts and
@@ -156,16 +178,17 @@ enum ArithmeticReading {
     /// the classifier and confirmed by the equation: two independent sources against Tesseract's reading of
     /// handwriting (1284 read as 1754 at 0.98, 339 as 334, on pages where it read most digits right). The
     /// words cell still vetoes it.
-    private static func mayTake(_ value: Int, candidates: [ValueCandidate], convictions: Set<Int>,
-                                wordsConvictions: Set<Int>, isLoneOpenField: Bool, isLoneContradiction: Bool,
-                                weakOwnReadingAllowed: Bool, rule: AcceptRule) -> Bool {
+    private static func refusalToTake(_ value: Int, key: String, candidates: [ValueCandidate], convictions: Set<Int>,
+                                      wordsConvictions: Set<Int>, isLoneOpenField: Bool, isLoneContradiction: Bool,
+                                      weakOwnReadingAllowed: Bool, rule: AcceptRule) -> ArithmeticVerdict? {
         let isOwnReading = candidates.first?.value == value
         let probability = candidates.first { $0.value == value }?.probability ?? 0
         let floor = isOwnReading && !weakOwnReadingAllowed ? rule.arithmeticOwnReadingFloor : rule.arithmeticCorrectionFloor
         let overrulesTesseract = isOwnReading
             && (isLoneOpenField || (isLoneContradiction && probability >= rule.tesseractOverruleFloor))
         let vetoes = overrulesTesseract ? wordsConvictions : convictions
-        return probability >= floor && vetoes.allSatisfy { $0 == value }
+        if probability < floor { return .weakReading(key: key) }
+        return vetoes.allSatisfy { $0 == value } ? nil : .contradicted(key: key)
     }
 
     /// Whether an equation that corrects a field leaves its other open fields on strong own readings. A

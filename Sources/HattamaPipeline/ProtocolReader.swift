@@ -108,10 +108,12 @@ public final class ProtocolReader {
                              wordsLanguages: wordsLanguages, inEquation: inEquations.contains($0.key),
                              pageWidth: form.template.page.width)
         }
-        let fields = readWordsOfOpenEquations(&readings, form: form, page: image, homography: registration.homography,
-                                              rule: options.acceptRule, languages: wordsLanguages)
+        let (fields, verdicts) = readWordsOfOpenEquations(&readings, form: form, page: image,
+                                                          homography: registration.homography,
+                                                          rule: options.acceptRule, languages: wordsLanguages)
         let tesseractIsReliable = ArithmeticReading.tesseractIsReliable(on: readings, rule: options.acceptRule)
-        let checked = ArithmeticReading.check(fields, relations: form.relations, tesseractIsReliable: tesseractIsReliable)
+        var checked = ArithmeticReading.check(fields, relations: form.relations, tesseractIsReliable: tesseractIsReliable)
+        for i in checked.relations.indices { checked.relations[i].arithmetic = verdicts[checked.relations[i].id]?.description }
         let precinct = checked.fields.first { $0.kind == .precinctID && $0.isTrusted }?.value?.description
         let record = ProtocolRecord(
             form: FormReference(id: form.template.id, version: form.template.version),
@@ -130,11 +132,11 @@ public final class ProtocolReader {
     /// read in turn: the likeliest misreading first (the open field whose classifier reading is weakest), the
     /// equations read again after each one that changes something. Each costs a Tesseract run with a
     /// language model (about 24 ms): an equation settled early leaves its other words unread, and at most
-    /// `openEquationWordsPerPage` are read.
+    /// `openEquationWordsPerPage` are read. Returns the arithmetic's last verdict on each equation as well.
     private func readWordsOfOpenEquations(_ readings: inout [FieldReading], form: ResolvedForm, page: GrayImage,
-                                          homography: Homography, rule: AcceptRule,
-                                          languages: [NumberLanguage]) -> [FieldRecord] {
-        var fields = ArithmeticReading.apply(readings, relations: form.relations, rule: rule)
+                                          homography: Homography, rule: AcceptRule, languages: [NumberLanguage])
+        -> (fields: [FieldRecord], verdicts: [String: ArithmeticVerdict]) {
+        var (fields, verdicts) = ArithmeticReading.applyExplained(readings, relations: form.relations, rule: rule)
         for _ in 0..<Self.openEquationWordsPerPage {
             let open = ArithmeticReading.openKeys(of: fields, relations: form.relations)
             let waiting = form.fields.indices.filter {
@@ -145,10 +147,10 @@ public final class ProtocolReader {
             let spelled = fieldReader.readWords(into: &readings[i], field: form.fields[i], on: page,
                                                 homography: homography, rule: rule, languages: languages)
             if spelled || readings[i].record.status != before {
-                fields = ArithmeticReading.apply(readings, relations: form.relations, rule: rule)
+                (fields, verdicts) = ArithmeticReading.applyExplained(readings, relations: form.relations, rule: rule)
             }
         }
-        return fields
+        return (fields, verdicts)
     }
 
     private func candidateForms(_ options: DigitizeOptions) throws(DigitizeError) -> [ResolvedForm] {

@@ -73,6 +73,30 @@ final class ArithmeticReadingTests: XCTestCase {
         XCTAssertEqual(byKey(ArithmeticReading.apply(clear, relations: balance, rule: rule))["ballots_issued"]?.status, .accepted)
     }
 
+    /// The record says why an equation did not settle its fields, so a reviewer knows what the arithmetic
+    /// saw: the rule that held it open, naming the field where one field is the cause.
+    func testEachReadEquationGetsAVerdictThatNamesWhatHeldItOpen() {
+        func verdict(_ readings: [FieldReading]) -> String? {
+            ArithmeticReading.applyExplained(readings, relations: balance, rule: rule).verdicts["received_balance"]?.description
+        }
+        let received = reading("ballots_received", [(1000, 0.99)], accepted: true)
+        XCTAssertEqual(verdict([received, reading("ballots_issued", [(600, 0.9)]), reading("ballots_unused", [(400, 0.9)])]),
+                       "settled")
+        XCTAssertEqual(verdict([received, reading("ballots_issued", [(600, 0.9)]), reading("ballots_unused", [(500, 0.9)])]),
+                       "no_balancing_values")
+        XCTAssertEqual(verdict([received, reading("ballots_issued", [(600, 0.5), (700, 0.45)]),
+                                reading("ballots_unused", [(400, 0.5), (300, 0.45)])]), "not_unique")
+        XCTAssertEqual(verdict([received, reading("ballots_issued", [(600, 0.9)], tesseract: 800),
+                                reading("ballots_unused", [(400, 0.97)], tesseract: 400)]), "contradicted:ballots_issued")
+        XCTAssertEqual(verdict([received, reading("ballots_issued", [(600, 0.3)]), reading("ballots_unused", [(400, 0.9)])]),
+                       "weak_reading:ballots_issued")
+        XCTAssertEqual(verdict([received, reading("ballots_issued", [(1600, 0.70), (600, 0.25), (200, 0.05)]),
+                                reading("ballots_unused", [(400, 0.95), (800, 0.03)])]), "two_misreads_could_balance")
+        let allAccepted = [received, reading("ballots_issued", [(600, 0.99)], accepted: true),
+                           reading("ballots_unused", [(400, 0.99)], accepted: true)]
+        XCTAssertNil(verdict(allAccepted), "an equation with nothing open is not read, and gets no verdict")
+    }
+
     func testTwoBalancingStoriesOfSimilarLikelihoodLeaveTheFieldsForAPerson() {
         let fields = byKey(ArithmeticReading.apply([
             reading("ballots_received", [(100, 0.99)], accepted: true),

@@ -27,6 +27,8 @@ final class HandwrittenSamplesTests: XCTestCase {
                 guard let arithmetic = field.readings.first(where: { $0.reader == ArithmeticReading.reader }) else { continue }
                 settled += 1
                 XCTAssertTrue(equations.contains(arithmetic.text), "names the equation that settled it: \(arithmetic.text)")
+                XCTAssertEqual(record.relations.first { $0.id == arithmetic.text }?.arithmetic, "settled",
+                               "the equation's verdict in the record says it settled its fields")
                 XCTAssertEqual(arithmetic.value, field.value)
                 XCTAssertTrue(field.readings.contains { $0.reader == "digit_classifier" }, "what the classifier saw is kept")
             }
@@ -66,6 +68,9 @@ final class HandwrittenSamplesTests: XCTestCase {
         XCTAssertEqual(field.status, .uncertain)
         XCTAssertTrue(field.reasons.contains(AcceptRule.digitsMayTouch), "\(field.reasons)")
         XCTAssertFalse(field.readings.contains { $0.reader == ArithmeticReading.reader }, "the equation did not settle it")
+        let equation = try XCTUnwrap(record.relations.first { $0.keys.contains("ballots_unused") && $0.expression.contains("==") })
+        XCTAssertNotNil(equation.arithmetic, "the record says why the equation left it open")
+        XCTAssertNotEqual(equation.arithmetic, "settled")
         for accepted in record.fields where accepted.isTrusted {
             XCTAssertEqual(accepted.value, truth.values[accepted.key] ?? nil, "\(accepted.key) accepted wrong")
         }

@@ -6,6 +6,8 @@ equation (a relation with ==) of a consistent form that has an unaccepted field,
 digit classifier misread (first reading not the truth). Equations with exactly one misread field are listed
 with that field, and split by whether the misread has the right digit count and whether the true value is
 among the record's alternatives. Such an equation keeps every other field of it from being confirmed.
+Each group is also counted by the arithmetic's verdict on the equation (the relation's `arithmetic` in the
+record: settled, or the rule that held it open).
 
     .build/release/hattama digitize corpus/hw300 --format jsonl > /tmp/hw300.jsonl
     python3 tools/corpus/open_equations.py /tmp/hw300.jsonl [--form wall] [--list]
@@ -34,6 +36,7 @@ def main():
     one_misread = collections.Counter()
     fields_blocked = 0
     held_open_unmisread = 0
+    verdicts = collections.defaultdict(collections.Counter)
     for line in open(a.records):
         record = json.loads(line)
         truth_path = os.path.splitext(record["source"]["path"])[0] + ".truth.json"
@@ -50,6 +53,9 @@ def main():
                 continue
             misread = [key for key in keys if str(classifier_reading(fields[key])[0]) != str(values[key])]
             open_by_misreads[len(misread)] += 1
+            group = {0: "no misread field", 1: "one misread field"}.get(len(misread), "more misread fields")
+            verdict = (relation.get("arithmetic") or "not read by the arithmetic").split(":")[0]
+            verdicts[group][verdict] += 1
             if not misread:
                 held_open_unmisread += sum(1 for key in keys if fields[key]["status"] != "accepted")
             if len(misread) != 1:
@@ -75,6 +81,10 @@ def main():
     print(f"  right fields held open beside them: {fields_blocked}")
     print(f"fields held open in equations with no misread field: {held_open_unmisread}")
     print("(a field in two open equations counts twice)")
+    print("verdicts of the arithmetic on them (settled: held open afterwards by a failing relation):")
+    for group in ("no misread field", "one misread field", "more misread fields"):
+        counts = ", ".join(f"{verdict} {n}" for verdict, n in verdicts[group].most_common())
+        print(f"  {group}: {counts}")
 
 
 if __name__ == "__main__":

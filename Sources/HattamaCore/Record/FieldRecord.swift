@@ -164,21 +164,27 @@ public struct RelationRecord: Sendable, Equatable, Codable {
     public var left: Int?
     public var right: Int?
     public var keys: [String]
+    /// For an equation that had a field not yet accepted when the arithmetic read the form: `settled`, or the
+    /// rule that kept it from settling its fields (`ArithmeticVerdict`); nil for every other relation.
+    public var arithmetic: String?
 
-    public init(id: String, expression: String, holds: Bool?, left: Int?, right: Int?, keys: [String]) {
+    public init(id: String, expression: String, holds: Bool?, left: Int?, right: Int?, keys: [String],
+                arithmetic: String? = nil) {
         self.id = id
         self.expression = expression
         self.holds = holds
         self.left = left
         self.right = right
         self.keys = keys
+        self.arithmetic = arithmetic
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, expression, holds, left, right, keys
+        case id, expression, holds, left, right, keys, arithmetic
     }
 
-    /// Writes an undecided relation's `holds`, `left` and `right` as null rather than leaving them out.
+    /// Writes an undecided relation's `holds`, `left` and `right` as null rather than leaving them out, and
+    /// `arithmetic` only where the arithmetic read the equation.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)
@@ -187,5 +193,6 @@ public struct RelationRecord: Sendable, Equatable, Codable {
         try c.encode(left, forKey: .left)
         try c.encode(right, forKey: .right)
         try c.encode(keys, forKey: .keys)
+        try c.encodeIfPresent(arithmetic, forKey: .arithmetic)
     }
 }
