@@ -45,13 +45,9 @@ def load_net(path):
     return net, float(doc["temperature"])
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("model", nargs="+", help="one or more model JSONs; with more than one, also the ensemble")
-    ap.add_argument("--border-divisor", type=int, default=preprocess.BORDER_RUN_DIVISOR)
-    ap.add_argument("--cells", default="/tmp/hattama-digits-testcells.npz", help="cache of the rendered cells")
-    args = ap.parse_args()
-    preprocess.BORDER_RUN_DIVISOR = args.border_divisor
+def heldout_sets(cache):
+    """The held-out test cells (raw, rendered, boxed, pipeline) normalised as the network sees them, their
+    labels and their kinds (SETS), rendered once and cached at CACHE (and CACHE-pipeline.npz)."""
     X, y = train.load_mnist()
     held = [i for i in range(len(y)) if train.HELD_ROWS(i)]
     hw, pr = synth.font_paths()
@@ -73,9 +69,20 @@ def main():
         np.savez(path, cells=arr)
         return cs
 
-    cells = cached(args.cells, te + tb) + cached(os.path.splitext(args.cells)[0] + "-pipeline.npz", tp)
+    cells = cached(cache, te + tb) + cached(os.path.splitext(cache)[0] + "-pipeline.npz", tp)
     x = np.stack([preprocess.normalize(c)[0] for c in cells]).astype(np.float32)
     kinds = np.array([s[0] for s in specs])
+    return x, labels, kinds
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("model", nargs="+", help="one or more model JSONs; with more than one, also the ensemble")
+    ap.add_argument("--border-divisor", type=int, default=preprocess.BORDER_RUN_DIVISOR)
+    ap.add_argument("--cells", default="/tmp/hattama-digits-testcells.npz", help="cache of the rendered cells")
+    args = ap.parse_args()
+    preprocess.BORDER_RUN_DIVISOR = args.border_divisor
+    x, labels, kinds = heldout_sets(args.cells)
     stem = os.path.splitext(args.cells)[0]
     probs, names = [], []
     for path in args.model:
