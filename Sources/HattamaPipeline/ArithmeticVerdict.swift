@@ -2,7 +2,7 @@
 /// equation's relation in the record (`RelationRecord.arithmetic`): that it settled its open fields, or the
 /// first rule of `ArithmeticReading.apply` that kept it from doing so. A reviewer sees why the protocol's
 /// own arithmetic did not confirm a field; `tools/corpus/open_equations.py` counts them over a corpus.
-enum ArithmeticVerdict: Equatable, CustomStringConvertible {
+public enum ArithmeticVerdict: Equatable, CustomStringConvertible {
     /// The equation settled every open field of it.
     case settled
     /// No combination of the fields' candidate values balances it.
@@ -21,7 +21,24 @@ enum ArithmeticVerdict: Equatable, CustomStringConvertible {
     /// Two open fields could both be misread so that the equation balances as well.
     case twoMisreadsCouldBalance
 
-    var description: String {
+    /// What a recorded verdict means, in words for the terminal summary; nil for `settled` and for text that
+    /// is no verdict.
+    public static func explanation(of recorded: String) -> String? {
+        let parts = recorded.split(separator: ":", maxSplits: 1).map(String.init)
+        let key = parts.count == 2 ? parts[1] : ""
+        switch parts.first ?? "" {
+        case "no_balancing_values": return "no reading of its fields balances it"
+        case "not_unique": return "more than one reading of its fields balances it"
+        case "implausible": return "it balances only on readings far less likely than those read"
+        case "weak_reading" where !key.isEmpty: return "the classifier gave \(key)'s balancing value too little probability"
+        case "contradicted" where !key.isEmpty: return "another reader reads \(key) otherwise"
+        case "weak_companion": return "a correction beside a reading too weak to vouch for it"
+        case "two_misreads_could_balance": return "two misreads could balance it as well"
+        default: return nil
+        }
+    }
+
+    public var description: String {
         switch self {
         case .settled: "settled"
         case .noBalancingValues: "no_balancing_values"

@@ -1,5 +1,6 @@
 import Foundation
 import HattamaCore
+import HattamaPipeline
 
 /// Writes records as JSON Lines, as files, or as a summary a person can read on a terminal.
 enum RecordOutput {
@@ -50,6 +51,10 @@ enum SummaryText {
         lines.append("  relations: \(record.relations.count - failed.count - undecided) hold, \(failed.count) fail, \(undecided) undecided")
         for relation in failed {
             lines.append("    FAILS \(relation.id): \(relation.expression)  (\(relation.left ?? 0) vs \(relation.right ?? 0))")
+        }
+        for relation in record.relations {
+            guard let verdict = relation.arithmetic, let explanation = ArithmeticVerdict.explanation(of: verdict) else { continue }
+            lines.append("    NOT SETTLED \(relation.id): \(explanation) (\(verdict))")
         }
         return lines.joined(separator: "\n")
     }

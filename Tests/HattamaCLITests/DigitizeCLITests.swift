@@ -150,6 +150,19 @@ final class DigitizeCLITests: XCTestCase {
         XCTAssertEqual(result.stderrLines.count, 4, result.stderr)
     }
 
+    /// The summary of a handwritten page whose votes equation stays open says, in words, why the arithmetic
+    /// did not settle it (the bundled wall sample: several readings of its fields balance it).
+    func testSummarySaysWhyAnEquationWasNotSettled() throws {
+        let page = CLIRunner.repoRoot.appendingPathComponent("testimages/handwritten/kz-2022-president-precinct-wall-0013.jpg")
+        let result = try CLIRunner.hattama(["digitize", page.path, "--format", "summary"])
+        assertNotCrashed(result)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let line = try XCTUnwrap(result.stdout.split(separator: "\n").first { $0.contains("NOT SETTLED participation_balance") },
+                                 result.stdout)
+        XCTAssertTrue(line.contains("balances it"), String(line))
+        XCTAssertFalse(result.stdout.contains("NOT SETTLED received_balance"), "a settled equation is not listed")
+    }
+
     func testUnknownFormNamesInstalledFormsAndFails() throws {
         let result = try CLIRunner.hattama(["digitize", Self.scan.path, "--form", "no-such-form", "--format", "jsonl"])
         assertNotCrashed(result)

@@ -97,6 +97,17 @@ final class ArithmeticReadingTests: XCTestCase {
         XCTAssertNil(verdict(allAccepted), "an equation with nothing open is not read, and gets no verdict")
     }
 
+    func testEveryVerdictThatHoldsAnEquationOpenIsExplainedInWords() {
+        let open: [ArithmeticVerdict] = [.noBalancingValues, .notUnique, .implausible, .weakReading(key: "votes.abden"),
+                                         .contradicted(key: "votes.abden"), .weakCompanion, .twoMisreadsCouldBalance]
+        for verdict in open {
+            XCTAssertNotNil(ArithmeticVerdict.explanation(of: verdict.description), verdict.description)
+        }
+        XCTAssertTrue(ArithmeticVerdict.explanation(of: "contradicted:votes.abden")?.contains("votes.abden") ?? false)
+        XCTAssertNil(ArithmeticVerdict.explanation(of: "settled"))
+        XCTAssertNil(ArithmeticVerdict.explanation(of: "weak_reading"), "a verdict about a field names it")
+    }
+
     func testTwoBalancingStoriesOfSimilarLikelihoodLeaveTheFieldsForAPerson() {
         let fields = byKey(ArithmeticReading.apply([
             reading("ballots_received", [(100, 0.99)], accepted: true),
