@@ -55,6 +55,12 @@ public struct AcceptRule: Sendable {
     /// them, as if independent; one writer's digits are misread alike, and 0.5 (their geometric mean) judges
     /// them halfway to misreads that always go together. Nil turns the check off.
     public var arithmeticPairExponent: Double? = 0.5
+    /// Lowest probability of the classifier's weakest digit for the "in words" cell to vouch for its reading
+    /// (`isWordsCompanion`). The words are another cell, written apart and read by another reader, so their
+    /// spelling the classifier's own first reading is strong evidence where the classifier alone is not.
+    /// 0.95 (`classifierAloneFloor`) until the ninth session; at 0.5 hw300 and two blind A4 corpora accepted
+    /// no wrong value more (docs/accuracy.md, "Ninth session").
+    public var wordsCompanionFloor: Double = 0.5
 
     public init(tesseractFloor: Double, classifierFloor: Double, classifierAloneFloor: Double,
                 wordsMaxCorrections: Int = 2, arithmeticMargin: Double? = 20, arithmeticPlausibility: Double = 0.01) {
@@ -140,17 +146,24 @@ public struct AcceptRule: Sendable {
             && classifier.markCount == inkedMarks && classifier.confidence >= classifierAloneFloor
     }
 
-    /// Whether reading the field's "in words" cell could get it accepted: only beside a strong classifier
-    /// reading, so words are read only where they can decide something.
+    /// Whether the classifier's reading may be accepted beside words that spell it: every digit at least
+    /// `wordsCompanionFloor`, every mark classified, as many marks as inked cells.
+    func isWordsCompanion(_ classifier: FieldEvidence, inkedMarks: Int) -> Bool {
+        !classifier.digits.isEmpty && classifier.unreadableMarks == 0
+            && classifier.markCount == inkedMarks && classifier.confidence >= wordsCompanionFloor
+    }
+
+    /// Whether reading the field's "in words" cell could get it accepted: only beside a classifier reading
+    /// the words may vouch for (`isWordsCompanion`), so words are read only where they can decide something.
     func wordsCouldDecide(_ evidence: [FieldEvidence], inkedMarks: Int) -> Bool {
         guard let classifier = evidence.first(where: { $0.reader == "digit_classifier" }) else { return false }
-        return isStrongAlone(classifier, inkedMarks: inkedMarks)
+        return isWordsCompanion(classifier, inkedMarks: inkedMarks)
     }
 
     /// The digits' decision `record` with the "in words" reading added.
     ///
     /// A field not accepted on its digits is accepted on two independent readers when the classifier's
-    /// reading is strong (`isStrongAlone`), the words spell the same number with at most
+    /// reading is one the words may vouch for (`isWordsCompanion`), the words spell the same number with at most
     /// `wordsMaxCorrections` corrections, and Tesseract does not confidently read another number. Words that
     /// spell another number add `words_disagree` (which also keeps a `needs_relation_support` field from being
     /// confirmed by the arithmetic). Words that spell nothing are recorded and change nothing.
@@ -168,7 +181,7 @@ public struct AcceptRule: Sendable {
             return combined
         }
         guard let classifier = evidence.first(where: { $0.reader == "digit_classifier" }),
-              isStrongAlone(classifier, inkedMarks: inkedMarks), classifier.value(kind: kind) == wordsValue,
+              isWordsCompanion(classifier, inkedMarks: inkedMarks), classifier.value(kind: kind) == wordsValue,
               let corrections = words.wordsCorrections, corrections <= wordsMaxCorrections else { return combined }
         if let conviction = tesseractConviction(evidence, inkedMarks: inkedMarks), FieldValue.number(conviction) != wordsValue {
             return combined

@@ -2,8 +2,8 @@ import XCTest
 @testable import HattamaCore
 @testable import HattamaPipeline
 
-/// How the "in words" reading changes a field's decision: a second independent reader beside a strong
-/// classifier reading, never a way around a disagreement.
+/// How the "in words" reading changes a field's decision: a second independent reader beside a classifier
+/// reading of the right digit count (`AcceptRule.isWordsCompanion`), never a way around a disagreement.
 final class WordsAcceptRuleTests: XCTestCase {
     private let rule = AcceptRule.default
     private let field = FieldSpec(key: "ballots_issued", line: 3, kind: .count, label: LocalizedText([:]),
@@ -88,8 +88,28 @@ final class WordsAcceptRuleTests: XCTestCase {
     }
 
     func testWordsDoNotRescueAWeakClassifierReading() {
-        let record = decide([classifier([3, 1, 3], confidence: rule.classifierAloneFloor - 0.01)], words: words("триста тринадцать"))
+        let record = decide([classifier([3, 1, 3], confidence: rule.wordsCompanionFloor - 0.01)], words: words("триста тринадцать"))
         XCTAssertEqual(record.status, .uncertain)
+    }
+
+    /// The words are another cell read by another reader: spelling the classifier's first reading, they vouch
+    /// for it even where the classifier alone would not be trusted (hw300's a4 voters on the list, 1339 read
+    /// at 0.51 and spelled "одна тысяча триста тридцать девять").
+    func testWordsVouchForAClassifierReadingTooWeakToStandAlone() {
+        let weak = rule.classifierAloneFloor - 0.3
+        XCTAssertGreaterThanOrEqual(weak, rule.wordsCompanionFloor)
+        let evidence = [classifier([3, 1, 3], confidence: weak)]
+        XCTAssertTrue(rule.wordsCouldDecide(evidence, inkedMarks: 3), "the words are read beside such a reading")
+        let record = decide(evidence, words: words("триста тринадцать"))
+        XCTAssertEqual(record.status, .accepted)
+        XCTAssertEqual(record.value, .number(313))
+        let twoDigits = decide([classifier([3, 1], confidence: weak)], words: words("тридцать один"))
+        XCTAssertEqual(twoDigits.status, .accepted, "two digits read in two inked boxes")
+        let countOff = rule.combine(rule.decide(field: field, evidence: [classifier([3, 1], confidence: weak)], inkedMarks: 3,
+                                                box: box, checkedByEquation: true),
+                                    words: words("тридцать один"), evidence: [classifier([3, 1], confidence: weak)],
+                                    inkedMarks: 3, kind: .count)
+        XCTAssertEqual(countOff.status, .uncertain, "a digit count that does not match the ink is no companion")
     }
 
     func testConfidentTesseractReadingAnotherNumberBlocksAcceptance() {
