@@ -164,32 +164,36 @@ public struct AcceptRule: Sendable {
     ///
     /// A field not accepted on its digits is accepted on two independent readers when the classifier's
     /// reading is one the words may vouch for (`isWordsCompanion`), the words spell the same number with at most
-    /// `wordsMaxCorrections` corrections, and Tesseract does not confidently read another number. Words that
-    /// spell another number add `words_disagree` (which also keeps a `needs_relation_support` field from being
-    /// confirmed by the arithmetic). Words that spell nothing are recorded and change nothing.
+    /// `wordsMaxCorrections` corrections, and, on a page where Tesseract has proved reliable
+    /// (`ArithmeticReading.tesseractIsReliable`), Tesseract does not confidently read another number. The words
+    /// are compared with the classifier's reading, not with the value the digits' decision shows, which may be
+    /// Tesseract's. Words that spell another number than that value add `words_disagree` (which also keeps a
+    /// `needs_relation_support` field from being confirmed by the arithmetic). Words that spell nothing are
+    /// recorded and change nothing.
     func combine(_ record: FieldRecord, words: FieldEvidence, evidence: [FieldEvidence], inkedMarks: Int,
-                 kind: FieldKind) -> FieldRecord {
+                 kind: FieldKind, tesseractIsReliable: Bool) -> FieldRecord {
         guard record.status != .accepted else { return record }
         var combined = record
         combined.readings.append(words.asReading(kind: kind))
         guard let wordsValue = words.value(kind: kind) else { return combined }
+        let classifier = evidence.first { $0.reader == "digit_classifier" }
+        let vouched = classifier.map { isWordsCompanion($0, inkedMarks: inkedMarks) && $0.value(kind: kind) == wordsValue } ?? false
+        let fewCorrections = (words.wordsCorrections ?? Int.max) <= wordsMaxCorrections
+        let vetoed = tesseractIsReliable
+            && (tesseractConviction(evidence, inkedMarks: inkedMarks).map { FieldValue.number($0) != wordsValue } ?? false)
+        if let classifier, vouched, fewCorrections, !vetoed {
+            combined.value = wordsValue
+            combined.status = .accepted
+            combined.reasons = []
+            combined.confidence = 1 - (1 - classifier.confidence) * (1 - words.confidence)
+            return combined
+        }
         if let value = record.value, value != wordsValue {
             combined.reasons.append(Self.wordsDisagree)
             if !combined.alternatives.contains(where: { $0.value == wordsValue }) {
                 combined.alternatives.append(Alternative(value: wordsValue, confidence: words.confidence))
             }
-            return combined
         }
-        guard let classifier = evidence.first(where: { $0.reader == "digit_classifier" }),
-              isWordsCompanion(classifier, inkedMarks: inkedMarks), classifier.value(kind: kind) == wordsValue,
-              let corrections = words.wordsCorrections, corrections <= wordsMaxCorrections else { return combined }
-        if let conviction = tesseractConviction(evidence, inkedMarks: inkedMarks), FieldValue.number(conviction) != wordsValue {
-            return combined
-        }
-        combined.value = wordsValue
-        combined.status = .accepted
-        combined.reasons = []
-        combined.confidence = 1 - (1 - classifier.confidence) * (1 - words.confidence)
         return combined
     }
 

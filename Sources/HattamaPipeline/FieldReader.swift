@@ -66,15 +66,13 @@ final class FieldReader {
         }
     }
 
-    /// Reads `field`; `wordsLanguages` are the languages of its "in words" cell, if it has one. `inEquation`:
-    /// whether one of the form's equations holds the field. Its words then wait for the arithmetic (the caller
-    /// reads them later with `readWords` if the equation stays open); otherwise they are read now when a strong
-    /// classifier reading could be accepted with them, and the classifier must be surer beside Tesseract
-    /// (`AcceptRule.uncheckedClassifierFloor`). With `pageWidth` (the template's), a number struck out in the
-    /// field's boxes is read where it was written again, beside them (`FieldSpec.correctionArea`).
+    /// Reads `field`'s digits. `inEquation`: whether one of the form's equations holds the field; otherwise the
+    /// classifier must be surer beside Tesseract (`AcceptRule.uncheckedClassifierFloor`). Its "in words" cell is
+    /// left to the caller (`readWords`), who knows whether Tesseract proves reliable on the page. With
+    /// `pageWidth` (the template's), a number struck out in the field's boxes is read where it was written
+    /// again, beside them (`FieldSpec.correctionArea`).
     func read(_ field: FieldSpec, on page: GrayImage, homography: Homography, rule: AcceptRule,
-              wordsLanguages: [NumberLanguage] = [], inEquation: Bool, pageWidth: Double? = nil) -> FieldReading {
-        let readsWordsNow = !inEquation
+              inEquation: Bool, pageWidth: Double? = nil) -> FieldReading {
         var rect = field.valueRect
         var ink = InkReading()
         var corrected = false, writtenBeside = false
@@ -119,32 +117,30 @@ final class FieldReader {
             record.reasons.append(AcceptRule.writtenBeside)
         }
         guard field.kind == .count else { return FieldReading(record: record) }
-        var reading = FieldReading(record: record,
+        let reading = FieldReading(record: record,
                                    candidates: record.status == .accepted || writtenBeside || ink.touchingOrWhole > 0
                                        ? [] : ValueCandidates.from(ink.predictions),
                                    tesseractConviction: rule.tesseractConviction(ink.evidence, inkedMarks: ink.inkedMarks),
                                    evidence: ink.evidence, inkedMarks: ink.inkedMarks,
                                    segmentationJudged: ink.keptWhole > 0)
-        // The words cell costs a Tesseract run with a language model: read it only where it can decide.
-        if readsWordsNow, rule.wordsCouldDecide(ink.evidence, inkedMarks: ink.inkedMarks) {
-            readWords(into: &reading, field: field, on: page, homography: homography, rule: rule, languages: wordsLanguages)
-        }
         return reading
     }
 
     /// Reads the "in words" cell of a field not yet accepted, when it has one not yet read, and weighs it
-    /// with the digits (`AcceptRule.combine`: a strong classifier reading the words agree with is accepted);
-    /// the words then also stand beside the digits for `ArithmeticReading`. Returns whether they spelled a number.
+    /// with the digits (`AcceptRule.combine`: a classifier reading the words spell and may vouch for is
+    /// accepted, unless Tesseract, reliable on the page, is convinced of another number); the words then also
+    /// stand beside the digits for `ArithmeticReading`. Returns whether they spelled a number.
     @discardableResult
     func readWords(into reading: inout FieldReading, field: FieldSpec, on page: GrayImage, homography: Homography,
-                   rule: AcceptRule, languages: [NumberLanguage]) -> Bool {
+                   rule: AcceptRule, languages: [NumberLanguage], tesseractIsReliable: Bool) -> Bool {
         guard !reading.wordsRead, field.kind == .count, reading.record.status != .accepted, let rect = field.words else {
             return false
         }
         reading.wordsRead = true
         guard let words = wordsReader.read(rect, on: page, homography: homography, languages: languages) else { return false }
         reading.record = rule.combine(reading.record, words: words, evidence: reading.evidence,
-                                      inkedMarks: reading.inkedMarks, kind: field.kind)
+                                      inkedMarks: reading.inkedMarks, kind: field.kind,
+                                      tesseractIsReliable: tesseractIsReliable)
         reading.evidence.append(words)
         guard let number = words.number else { return false }
         reading.wordsConviction = number

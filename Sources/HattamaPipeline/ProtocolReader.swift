@@ -105,13 +105,22 @@ public final class ProtocolReader {
         let inEquations = Set(form.relations.filter { $0.comparison == .equal }.flatMap(\.keys))
         var readings = form.fields.map {
             fieldReader.read($0, on: image, homography: registration.homography, rule: options.acceptRule,
-                             wordsLanguages: wordsLanguages, inEquation: inEquations.contains($0.key),
-                             pageWidth: form.template.page.width)
+                             inEquation: inEquations.contains($0.key), pageWidth: form.template.page.width)
+        }
+        // Judged on the digits alone: the words read below add no Tesseract or classifier reading.
+        let tesseractIsReliable = ArithmeticReading.tesseractIsReliable(on: readings, rule: options.acceptRule)
+        // The words of a field no equation checks are read now, where they could decide (a Tesseract run with a
+        // language model each, about 24 ms).
+        for i in form.fields.indices where !inEquations.contains(form.fields[i].key)
+            && options.acceptRule.wordsCouldDecide(readings[i].evidence, inkedMarks: readings[i].inkedMarks) {
+            fieldReader.readWords(into: &readings[i], field: form.fields[i], on: image, homography: registration.homography,
+                                  rule: options.acceptRule, languages: wordsLanguages,
+                                  tesseractIsReliable: tesseractIsReliable)
         }
         let (fields, verdicts) = readWordsOfOpenEquations(&readings, form: form, page: image,
                                                           homography: registration.homography,
-                                                          rule: options.acceptRule, languages: wordsLanguages)
-        let tesseractIsReliable = ArithmeticReading.tesseractIsReliable(on: readings, rule: options.acceptRule)
+                                                          rule: options.acceptRule, languages: wordsLanguages,
+                                                          tesseractIsReliable: tesseractIsReliable)
         var checked = ArithmeticReading.check(fields, relations: form.relations, tesseractIsReliable: tesseractIsReliable)
         for i in checked.relations.indices { checked.relations[i].arithmetic = verdicts[checked.relations[i].id]?.description }
         let precinct = checked.fields.first { $0.kind == .precinctID && $0.isTrusted }?.value?.description
@@ -134,7 +143,8 @@ public final class ProtocolReader {
     /// language model (about 24 ms): an equation settled early leaves its other words unread, and at most
     /// `openEquationWordsPerPage` are read. Returns the arithmetic's last verdict on each equation as well.
     private func readWordsOfOpenEquations(_ readings: inout [FieldReading], form: ResolvedForm, page: GrayImage,
-                                          homography: Homography, rule: AcceptRule, languages: [NumberLanguage])
+                                          homography: Homography, rule: AcceptRule, languages: [NumberLanguage],
+                                          tesseractIsReliable: Bool)
         -> (fields: [FieldRecord], verdicts: [String: ArithmeticVerdict]) {
         var (fields, verdicts) = ArithmeticReading.applyExplained(readings, relations: form.relations, rule: rule)
         for _ in 0..<Self.openEquationWordsPerPage {
@@ -145,7 +155,8 @@ public final class ProtocolReader {
             guard let i = waiting.min(by: { readings[$0].ownReadingProbability < readings[$1].ownReadingProbability }) else { break }
             let before = readings[i].record.status
             let spelled = fieldReader.readWords(into: &readings[i], field: form.fields[i], on: page,
-                                                homography: homography, rule: rule, languages: languages)
+                                                homography: homography, rule: rule, languages: languages,
+                                                tesseractIsReliable: tesseractIsReliable)
             if spelled || readings[i].record.status != before {
                 (fields, verdicts) = ArithmeticReading.applyExplained(readings, relations: form.relations, rule: rule)
             }
