@@ -83,6 +83,8 @@ public struct AcceptRule: Sendable {
     public static let digitsMayTouch = "digits_may_touch"
     /// Reason of a field beside whose boxes a number is written, though no box was seen struck out.
     public static let writtenBeside = ConsistencyChecker.writtenBesideReason
+    /// Reasons that send a field to a person whatever its readers say, its words included.
+    static let alwaysForAPerson: Set<String> = [digitsMayTouch, writtenBeside]
 
     /// `checkedByEquation`: whether one of the form's equations holds the field, so that a misread both of
     /// its readers share can still be caught.
@@ -167,9 +169,10 @@ public struct AcceptRule: Sendable {
     /// `wordsMaxCorrections` corrections, and, on a page where Tesseract has proved reliable
     /// (`ArithmeticReading.tesseractIsReliable`), Tesseract does not confidently read another number. The words
     /// are compared with the classifier's reading, not with the value the digits' decision shows, which may be
-    /// Tesseract's. Words that spell another number than that value add `words_disagree` (which also keeps a
-    /// `needs_relation_support` field from being confirmed by the arithmetic). Words that spell nothing are
-    /// recorded and change nothing.
+    /// Tesseract's. A field that goes to a person whatever its readers say (`digits_may_touch`,
+    /// `written_beside`: `FieldReader.read`) is not accepted on its words either. Words that spell another
+    /// number than that value add `words_disagree` (which also keeps a `needs_relation_support` field from
+    /// being confirmed by the arithmetic). Words that spell nothing are recorded and change nothing.
     func combine(_ record: FieldRecord, words: FieldEvidence, evidence: [FieldEvidence], inkedMarks: Int,
                  kind: FieldKind, tesseractIsReliable: Bool) -> FieldRecord {
         guard record.status != .accepted else { return record }
@@ -181,7 +184,8 @@ public struct AcceptRule: Sendable {
         let fewCorrections = (words.wordsCorrections ?? Int.max) <= wordsMaxCorrections
         let vetoed = tesseractIsReliable
             && (tesseractConviction(evidence, inkedMarks: inkedMarks).map { FieldValue.number($0) != wordsValue } ?? false)
-        if let classifier, vouched, fewCorrections, !vetoed {
+        let forAPerson = record.reasons.contains { Self.alwaysForAPerson.contains($0) }
+        if let classifier, vouched, fewCorrections, !vetoed, !forAPerson {
             combined.value = wordsValue
             combined.status = .accepted
             combined.reasons = []

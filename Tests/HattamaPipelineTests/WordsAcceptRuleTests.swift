@@ -140,6 +140,20 @@ final class WordsAcceptRuleTests: XCTestCase {
         XCTAssertEqual(record.reasons, [])
     }
 
+    /// Fields the reader sends to a person whatever its readers say stay with the person, words or not: one wide
+    /// group that may be two touching digits, or a number written beside boxes whose strike was not seen.
+    func testWordsDoNotAcceptAFieldThatGoesToAPersonWhateverItsReadersSay() {
+        let evidence = [classifier([3, 1, 3], confidence: 0.995)]
+        for reason in [AcceptRule.digitsMayTouch, AcceptRule.writtenBeside] {
+            var record = rule.decide(field: field, evidence: evidence, inkedMarks: 3, box: box, checkedByEquation: true)
+            record.reasons.append(reason)
+            let combined = rule.combine(record, words: words("триста тринадцать"), evidence: evidence, inkedMarks: 3,
+                                        kind: .count, tesseractIsReliable: true)
+            XCTAssertEqual(combined.status, .uncertain, reason)
+            XCTAssertTrue(combined.reasons.contains(reason), reason)
+        }
+    }
+
     func testUnreadWordsChangeNothingButAreRecorded() {
         let evidence = [classifier([3, 1, 3], confidence: 0.995)]
         let before = rule.decide(field: field, evidence: evidence, inkedMarks: 3, box: box, checkedByEquation: true)
