@@ -144,15 +144,20 @@ public struct AcceptRule: Sendable {
     /// Whether the classifier's reading is strong enough to stand beside one other independent reader: every
     /// digit at least `classifierAloneFloor`, every mark classified, as many marks as inked cells.
     func isStrongAlone(_ classifier: FieldEvidence, inkedMarks: Int) -> Bool {
-        !classifier.digits.isEmpty && classifier.unreadableMarks == 0
-            && classifier.markCount == inkedMarks && classifier.confidence >= classifierAloneFloor
+        readsEveryMark(classifier, inkedMarks: inkedMarks, atLeast: classifierAloneFloor)
     }
 
     /// Whether the classifier's reading may be accepted beside words that spell it: every digit at least
     /// `wordsCompanionFloor`, every mark classified, as many marks as inked cells.
     func isWordsCompanion(_ classifier: FieldEvidence, inkedMarks: Int) -> Bool {
+        readsEveryMark(classifier, inkedMarks: inkedMarks, atLeast: wordsCompanionFloor)
+    }
+
+    /// Whether the classifier read digits, classified every mark, found as many marks as inked cells, and gave
+    /// its weakest digit at least `floor`.
+    private func readsEveryMark(_ classifier: FieldEvidence, inkedMarks: Int, atLeast floor: Double) -> Bool {
         !classifier.digits.isEmpty && classifier.unreadableMarks == 0
-            && classifier.markCount == inkedMarks && classifier.confidence >= wordsCompanionFloor
+            && classifier.markCount == inkedMarks && classifier.confidence >= floor
     }
 
     /// Whether reading the field's "in words" cell could get it accepted: only beside a classifier reading

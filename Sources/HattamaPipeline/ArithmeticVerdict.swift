@@ -24,17 +24,24 @@ public enum ArithmeticVerdict: Equatable, CustomStringConvertible {
     /// What a recorded verdict means, in words for the terminal summary; nil for `settled` and for text that
     /// is no verdict.
     public static func explanation(of recorded: String) -> String? {
-        let parts = recorded.split(separator: ":", maxSplits: 1).map(String.init)
-        let key = parts.count == 2 ? parts[1] : ""
-        switch parts.first ?? "" {
-        case "no_balancing_values": return "no reading of its fields balances it"
-        case "not_unique": return "more than one reading of its fields balances it"
-        case "implausible": return "it balances only on readings far less likely than those read"
-        case "weak_reading" where !key.isEmpty: return "the classifier gave \(key)'s balancing value too little probability"
-        case "contradicted" where !key.isEmpty: return "another reader reads \(key) otherwise"
-        case "weak_companion": return "a correction beside a reading too weak to vouch for it"
-        case "two_misreads_could_balance": return "two misreads could balance it as well"
-        default: return nil
+        let key = recorded.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+        var holdingOpen: [ArithmeticVerdict] = [.noBalancingValues, .notUnique, .implausible, .weakCompanion,
+                                                .twoMisreadsCouldBalance]
+        if !key.isEmpty { holdingOpen += [.weakReading(key: key), .contradicted(key: key)] }
+        return holdingOpen.first { $0.description == recorded }?.explanation
+    }
+
+    /// The verdict in words; nil for `settled`.
+    var explanation: String? {
+        switch self {
+        case .settled: nil
+        case .noBalancingValues: "no reading of its fields balances it"
+        case .notUnique: "more than one reading of its fields balances it"
+        case .implausible: "it balances only on readings far less likely than those read"
+        case .weakReading(let key): "the classifier gave \(key)'s balancing value too little probability"
+        case .contradicted(let key): "another reader reads \(key) otherwise"
+        case .weakCompanion: "a correction beside a reading too weak to vouch for it"
+        case .twoMisreadsCouldBalance: "two misreads could balance it as well"
         }
     }
 
