@@ -6,7 +6,9 @@
 Renders the held-out sets exactly as train.py does (stream 3: raw + 3 rendered cells per held-out
 digit; stream 4: 2 boxed cells per held-out digit, as the corpus generator writes them; stream 5, v3:
 2 pipeline cells per held-out digit, as the pipeline crops them from a generated page) and prints the
-accept curve per set. --border-divisor 4 reproduces the v1 normalisation (border runs >= a quarter of
+accept curve per set. Each cell is read as DigitClassifier reads it: the plain input, and for a cell read
+below variants.GATE the second looks of variants.py (--plain: the plain input only, as before the tenth
+session). --border-divisor 4 reproduces the v1 normalisation (border runs >= a quarter of
 the cell cleared) for comparing the v1 model on the same cells.
 
 Given several models, each is reported on the same cells, then the ENSEMBLE: the average of the
@@ -30,6 +32,7 @@ sys.path.insert(0, HERE)
 import preprocess  # noqa: E402
 import synth  # noqa: E402
 import train  # noqa: E402
+import variants  # noqa: E402
 from model import CNN, softmax  # noqa: E402
 
 
@@ -45,9 +48,10 @@ def load_net(path):
     return net, float(doc["temperature"])
 
 
-def heldout_sets(cache):
+def heldout_sets(cache, with_masks=False):
     """The held-out test cells (raw, rendered, boxed, pipeline) normalised as the network sees them, their
-    labels and their kinds (SETS), rendered once and cached at CACHE (and CACHE-pipeline.npz)."""
+    labels and their kinds (SETS), rendered once and cached at CACHE (and CACHE-pipeline.npz); with
+    `with_masks`, also each cell's ink mask (for variants.batch_probabilities)."""
     X, y = train.load_mnist()
     held = [i for i in range(len(y)) if train.HELD_ROWS(i)]
     hw, pr = synth.font_paths()
@@ -70,9 +74,10 @@ def heldout_sets(cache):
         return cs
 
     cells = cached(cache, te + tb) + cached(os.path.splitext(cache)[0] + "-pipeline.npz", tp)
-    x = np.stack([preprocess.normalize(c)[0] for c in cells]).astype(np.float32)
+    masks = [preprocess.ink_mask(c) for c in cells]
+    x = np.stack([preprocess.normalize_mask(m) for m in masks]).astype(np.float32)
     kinds = np.array([s[0] for s in specs])
-    return x, labels, kinds
+    return (x, labels, kinds, masks) if with_masks else (x, labels, kinds)
 
 
 def main():
@@ -80,18 +85,20 @@ def main():
     ap.add_argument("model", nargs="+", help="one or more model JSONs; with more than one, also the ensemble")
     ap.add_argument("--border-divisor", type=int, default=preprocess.BORDER_RUN_DIVISOR)
     ap.add_argument("--cells", default="/tmp/hattama-digits-testcells.npz", help="cache of the rendered cells")
+    ap.add_argument("--plain", action="store_true",
+                    help="the plain input only, without the second looks at unsure cells (variants.py)")
     args = ap.parse_args()
     preprocess.BORDER_RUN_DIVISOR = args.border_divisor
-    x, labels, kinds = heldout_sets(args.cells)
+    x, labels, kinds, masks = heldout_sets(args.cells, with_masks=True)
     stem = os.path.splitext(args.cells)[0]
     probs, names = [], []
     for path in args.model:
         net, t = load_net(path)
         if len(args.model) > 1:
             print(f"== {path} (T = {t:.3f})")
-        p = softmax(train.predict_logits(net, x) / t)
+        p = softmax(train.predict_logits(net, x) / t) if args.plain else variants.batch_probabilities(net, t, x, masks)
         out = report(p, labels, kinds)
-        json.dump(out, open(stem + f"-{os.path.basename(path)}-d{args.border_divisor}.json", "w"), indent=1)
+        json.dump(out, open(stem + f"-{os.path.basename(path)}-d{args.border_divisor}{'-plain' if args.plain else ''}.json", "w"), indent=1)
         probs.append(p)
         names.append(os.path.splitext(os.path.basename(path))[0])
     if len(args.model) == 1:

@@ -27,6 +27,7 @@ sys.path.insert(0, HERE)
 
 import preprocess  # noqa: E402
 import synth  # noqa: E402
+import variants  # noqa: E402
 from model import CNN, Adam, softmax  # noqa: E402
 
 SEED = 20240901
@@ -345,9 +346,7 @@ def export_fixtures(net, temperature, X, y, held_idx, pool, hw, pr):
     cells = pool.map(make_cell, specs)
     cases = []
     for spec, cell in zip(specs, cells):
-        xin, frac = preprocess.normalize(cell)
-        logits = net.forward(xin[None])[0]
-        probs = softmax(logits[None] / temperature)[0]
+        probs, xin, frac = variants.probabilities(net, temperature, cell)
         cases.append({
             "name": f"{spec[0]}-{spec[1]}-{spec[2]}",
             "label": CLASSES[label_of(spec, y)],

@@ -31,9 +31,24 @@ public struct DigitClassifier: Sendable {
     }
 
     /// Classifies one cell crop (0 = ink, 255 = paper; borders and uneven light are tolerated).
+    ///
+    /// A cell read below `ReadingVariants.gate` is read twice more, turned and in bolder ink, and the three
+    /// readings' logits averaged (tools/digits/variants.py is the reference).
     public func classify(_ cell: GrayImage) -> DigitPrediction {
-        let (input, ink) = CellNormalizer.normalize(cell)
-        return DigitPrediction(orderedProbabilities: network.probabilities(input), inkFraction: ink)
+        let mask = CellNormalizer.inkMask(cell)
+        let count = mask.reduce(0) { $0 + ($1 ? 1 : 0) }
+        let ink = mask.isEmpty ? 0 : Double(count) / Double(mask.count)
+        let input = CellNormalizer.normalizedInput(mask: mask, width: cell.width, height: cell.height)
+        let plain = network.logits(input).map(Double.init)
+        let probabilities = network.calibrated(plain)
+        guard (probabilities.max() ?? 0) < ReadingVariants.gate else {
+            return DigitPrediction(orderedProbabilities: probabilities, inkFraction: ink)
+        }
+        let turned = network.logits(ReadingVariants.rotated(input, degrees: ReadingVariants.rotationDegrees))
+        let bold = network.logits(CellNormalizer.normalizedInput(
+            mask: ReadingVariants.grown(mask, width: cell.width, height: cell.height), width: cell.width, height: cell.height))
+        let mean = plain.indices.map { (plain[$0] + Double(turned[$0]) + Double(bold[$0])) / 3 }
+        return DigitPrediction(orderedProbabilities: network.calibrated(mean), inkFraction: ink)
     }
 
     /// Classifies cells in order.

@@ -99,6 +99,20 @@ struct DigitNetwork: Sendable {
 
     /// Calibrated class probabilities (softmax of logits / temperature) for one 28x28 input.
     func probabilities(_ input: [Float]) -> [Double] {
+        calibrated(logits(input).map(Double.init))
+    }
+
+    /// Softmax of `logits / temperature`: the calibrated probabilities of a logit vector.
+    func calibrated(_ logits: [Double]) -> [Double] {
+        let scaled = logits.map { $0 / temperature }
+        let m = scaled.max() ?? 0
+        let e = scaled.map { Foundation.exp($0 - m) }
+        let s = e.reduce(0, +)
+        return e.map { $0 / s }
+    }
+
+    /// The network's raw output for one 28x28 input, before calibration.
+    func logits(_ input: [Float]) -> [Float] {
         var x = input
         var side = inputSize, channels = 1
         for layer in layers {
@@ -168,10 +182,6 @@ struct DigitNetwork: Sendable {
                 x = out
             }
         }
-        let logits = x.map { Double($0) / temperature }
-        let m = logits.max() ?? 0
-        let e = logits.map { Foundation.exp($0 - m) }
-        let s = e.reduce(0, +)
-        return e.map { $0 / s }
+        return x
     }
 }
