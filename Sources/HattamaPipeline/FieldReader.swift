@@ -160,7 +160,7 @@ final class FieldReader {
         let glyphs = span.map { $0.croppedToInk(margin: 2) ?? GrayImage(width: 20, height: 20) }
         ink.evidence.append(readWithTesseract(GrayImage.strip(glyphs, gap: 6, margin: 16)))
         if let classifier {
-            ink.predictions = classifier.classify(span)
+            ink.predictions = classifier.classify(span, secondLooks: true)
             ink.evidence.append(evidenceFrom(ink.predictions))
         }
         return ink

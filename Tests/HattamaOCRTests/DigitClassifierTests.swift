@@ -32,7 +32,7 @@ final class DigitClassifierTests: XCTestCase {
             let maxDiff = zip(input, c.normalized).map { abs(Double($0) - $1) }.max() ?? 0
             XCTAssertLessThan(maxDiff, 1e-4, "\(c.name): normalized input differs from preprocess.py")
             XCTAssertEqual(ink, c.inkFraction, accuracy: 1e-9, c.name)
-            let p = model.classify(c.image)
+            let p = model.classify(c.image, secondLooks: true)
             for (i, cls) in DigitClass.allCases.enumerated() {
                 XCTAssertEqual(p.probabilities[cls]!, c.probabilities[i], accuracy: 1e-3, "\(c.name) class \(cls)")
             }

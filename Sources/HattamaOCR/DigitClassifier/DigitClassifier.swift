@@ -32,16 +32,18 @@ public struct DigitClassifier: Sendable {
 
     /// Classifies one cell crop (0 = ink, 255 = paper; borders and uneven light are tolerated).
     ///
-    /// A cell read below `ReadingVariants.gate` is read twice more, turned and in bolder ink, and the three
-    /// readings' logits averaged (tools/digits/variants.py is the reference).
-    public func classify(_ cell: GrayImage) -> DigitPrediction {
+    /// With `secondLooks`, a cell read below `ReadingVariants.gate` is read twice more, turned and in bolder
+    /// ink, and the three readings' logits averaged (tools/digits/variants.py is the reference). The pipeline
+    /// asks for them in printed boxes, where they cut misread digits by a tenth; on pieces of free-hand
+    /// numbers they did not help (docs/digit-model.md, "Second looks").
+    public func classify(_ cell: GrayImage, secondLooks: Bool = false) -> DigitPrediction {
         let mask = CellNormalizer.inkMask(cell)
         let count = mask.reduce(0) { $0 + ($1 ? 1 : 0) }
         let ink = mask.isEmpty ? 0 : Double(count) / Double(mask.count)
         let input = CellNormalizer.normalizedInput(mask: mask, width: cell.width, height: cell.height)
         let plain = network.logits(input).map(Double.init)
         let probabilities = network.calibrated(plain)
-        guard (probabilities.max() ?? 0) < ReadingVariants.gate else {
+        guard secondLooks, (probabilities.max() ?? 0) < ReadingVariants.gate else {
             return DigitPrediction(orderedProbabilities: probabilities, inkFraction: ink)
         }
         let turned = network.logits(ReadingVariants.rotated(input, degrees: ReadingVariants.rotationDegrees))
@@ -52,7 +54,7 @@ public struct DigitClassifier: Sendable {
     }
 
     /// Classifies cells in order.
-    public func classify(_ cells: [GrayImage]) -> [DigitPrediction] {
-        cells.map { classify($0) }
+    public func classify(_ cells: [GrayImage], secondLooks: Bool = false) -> [DigitPrediction] {
+        cells.map { classify($0, secondLooks: secondLooks) }
     }
 }
