@@ -20,8 +20,14 @@ final class DigitClassifierBenchmarkTests: XCTestCase {
         let s2 = Self.threadMilliseconds()
         for _ in 0..<rounds { for c in cells { _ = CellNormalizer.normalize(c) } }
         let normalizeTime = (Self.threadMilliseconds() - s2) / Double(rounds * cells.count)
+        let s3 = Self.threadMilliseconds()
+        for _ in 0..<rounds { _ = model.classify(cells, secondLooks: true) }
+        let withSecondLooks = (Self.threadMilliseconds() - s3) / Double(rounds * cells.count)
+        let looked = cells.filter { model.classify($0).confidence < ReadingVariants.gate }.count
         print(String(format: "digit classifier: %.3f ms CPU per cell (preprocessing %.3f ms), %d cells x %d rounds",
                      perCell, normalizeTime, cells.count, rounds))
+        print(String(format: "with second looks (as in printed boxes): %.3f ms CPU per cell, %d of %d cells looked at again",
+                     withSecondLooks, looked, cells.count))
     }
 
     static func threadMilliseconds() -> Double {
