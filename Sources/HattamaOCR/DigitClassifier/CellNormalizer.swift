@@ -17,9 +17,13 @@ enum CellNormalizer {
     /// The network input (row-major 28x28, ink = 1) and the fraction of the cell covered by kept ink.
     static func normalize(_ image: GrayImage) -> (input: [Float], inkFraction: Double) {
         let mask = inkMask(image)
+        return (normalizedInput(mask: mask, width: image.width, height: image.height), inkFraction(mask))
+    }
+
+    /// The share of a cell's pixels that `mask` marks as ink (0 for an empty cell).
+    static func inkFraction(_ mask: [Bool]) -> Double {
         let count = mask.reduce(0) { $0 + ($1 ? 1 : 0) }
-        let fraction = mask.isEmpty ? 0 : Double(count) / Double(mask.count)
-        return (normalizedInput(mask: mask, width: image.width, height: image.height), fraction)
+        return mask.isEmpty ? 0 : Double(count) / Double(mask.count)
     }
 
     // MARK: - Ink mask

@@ -38,8 +38,7 @@ public struct DigitClassifier: Sendable {
     /// numbers they did not help (docs/digit-model.md, "Second looks").
     public func classify(_ cell: GrayImage, secondLooks: Bool = false) -> DigitPrediction {
         let mask = CellNormalizer.inkMask(cell)
-        let count = mask.reduce(0) { $0 + ($1 ? 1 : 0) }
-        let ink = mask.isEmpty ? 0 : Double(count) / Double(mask.count)
+        let ink = CellNormalizer.inkFraction(mask)
         let input = CellNormalizer.normalizedInput(mask: mask, width: cell.width, height: cell.height)
         let plain = network.logits(input).map(Double.init)
         let probabilities = network.calibrated(plain)

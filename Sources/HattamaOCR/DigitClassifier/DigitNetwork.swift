@@ -97,11 +97,6 @@ struct DigitNetwork: Sendable {
         self.layers = layers
     }
 
-    /// Calibrated class probabilities (softmax of logits / temperature) for one 28x28 input.
-    func probabilities(_ input: [Float]) -> [Double] {
-        calibrated(logits(input).map(Double.init))
-    }
-
     /// Softmax of `logits / temperature`: the calibrated probabilities of a logit vector.
     func calibrated(_ logits: [Double]) -> [Double] {
         let scaled = logits.map { $0 / temperature }
