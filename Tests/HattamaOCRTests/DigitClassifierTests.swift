@@ -84,4 +84,25 @@ final class DigitClassifierTests: XCTestCase {
         XCTAssertEqual(DigitClass.d7.digit, 7)
         XCTAssertNil(DigitClass.struck.digit)
     }
+
+    /// Second looks leave a sure reading as it is, and on the real held-out digits make fewer mistakes than
+    /// the plain input (docs/digit-model.md, "Second looks").
+    func testSecondLooksChangeOnlyUnsureReadingsAndReadBetter() throws {
+        let model = try classifier()
+        let digits = try DigitClassifierFixtures.heldOut()
+        var changed = 0, wrongPlain = 0, wrongLooked = 0
+        for digit in digits {
+            let plain = model.classify(digit.image)
+            let looked = model.classify(digit.image, secondLooks: true)
+            if plain.confidence >= ReadingVariants.gate {
+                XCTAssertEqual(looked.probabilities, plain.probabilities)
+            } else if looked.probabilities != plain.probabilities {
+                changed += 1
+            }
+            if plain.best.digit != digit.label { wrongPlain += 1 }
+            if looked.best.digit != digit.label { wrongLooked += 1 }
+        }
+        XCTAssertGreaterThan(changed, 0, "no unsure reading was looked at again")
+        XCTAssertLessThanOrEqual(wrongLooked, wrongPlain, "second looks misread more held-out digits than the plain input")
+    }
 }
