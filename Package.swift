@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "HattamaImagingTests", dependencies: ["HattamaImaging"]),
         .testTarget(name: "HattamaOCRTests", dependencies: ["HattamaOCR", "HattamaImaging"], exclude: ["Fixtures"]),
         .testTarget(name: "HattamaPipelineTests", dependencies: ["HattamaPipeline"], exclude: ["Fixtures"]),
-        .testTarget(name: "HattamaCLITests", dependencies: []),
+        .testTarget(name: "HattamaCLITests", dependencies: ["HattamaCore"]),
         .testTarget(name: "HattamaStoreTests", dependencies: ["HattamaStore", "HattamaCore"]),
         .testTarget(name: "HattamaCompareTests", dependencies: ["HattamaCore", "HattamaImaging"]),
         .testTarget(

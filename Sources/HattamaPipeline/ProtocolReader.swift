@@ -47,10 +47,13 @@ public final class ProtocolReader {
 
     let catalog: TemplateCatalog
     let fieldReader: FieldReader
+    /// Written into every record read: this build, and the digit model it reads with.
+    let producer: Producer
     private var registrars: [String: (PageRegistrar, ResolvedForm)] = [:]
 
     public init(catalog: TemplateCatalog, classifier: DigitClassifier?) throws(DigitizeError) {
         self.catalog = catalog
+        producer = Producer(digitModel: classifier?.modelDigest)
         do {
             let engine = try TesseractEngine(languages: "eng")
             fieldReader = FieldReader(engine: engine, classifier: classifier)
@@ -130,7 +133,8 @@ public final class ProtocolReader {
             registration: RegistrationSummary(method: registration.method, score: registration.score,
                                               quarterTurns: registration.quarterTurns,
                                               homography: registration.homography.m),
-            fields: checked.fields, relations: checked.relations, status: checked.status, problems: [])
+            fields: checked.fields, relations: checked.relations, status: checked.status, problems: [],
+            producer: producer)
         if let directory = options.debugOverlayDirectory {
             DebugOverlay.write(image: image, form: form, registration: registration, record: record, into: directory)
         }

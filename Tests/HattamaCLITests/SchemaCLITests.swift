@@ -1,4 +1,5 @@
 import Foundation
+import HattamaCore
 import XCTest
 
 /// Records written by `hattama digitize` validate against the published JSON schema.
@@ -25,6 +26,23 @@ final class SchemaCLITests: XCTestCase {
         let validation = try CLIRunner.run(python, [root.appendingPathComponent("tools/validate_records.py").path, jsonl.path])
         XCTAssertEqual(validation.status, 0, validation.stdout + validation.stderr)
         XCTAssertTrue(validation.stdout.contains("\(images.count) records, 0 invalid"), validation.stdout + validation.stderr)
+    }
+
+    /// Every record says which build and which digit model read it, so two records of one image that differ
+    /// can be told apart: the model is named by the SHA-256 of the bundled weights file.
+    func testRecordsNameTheBuildAndTheDigitModelThatReadThem() throws {
+        let weights = CLIRunner.repoRoot.appendingPathComponent("Sources/HattamaOCR/Resources/digit-classifier.json")
+        let digest = "sha256:" + SHA256Digest.hex(of: try Data(contentsOf: weights))
+        let result = try PrintedSamples.result()
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertFalse(result.stdoutLines.isEmpty)
+        for line in result.stdoutLines {
+            let record = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let producer = try XCTUnwrap(record["producer"] as? [String: Any], line)
+            XCTAssertEqual(producer["tool"] as? String, "hattama")
+            XCTAssertEqual(producer["version"] as? String, HattamaVersion.string)
+            XCTAssertEqual(producer["digit_model"] as? String, digest)
+        }
     }
 
     func testValidatorRejectsARecordThatBreaksTheSchema() throws {

@@ -90,17 +90,33 @@ public struct RegistrationSummary: Sendable, Equatable, Codable {
     }
 }
 
-/// The program that wrote a record.
+/// The program that wrote a record, and the digit model its classifier read with: two builds or two
+/// models can read the same pixels differently, so a record says which one read it.
 public struct Producer: Sendable, Equatable, Codable {
     public var tool: String
     public var version: String
+    /// "sha256:" and the hex digest of the digit classifier's weights file (digit-classifier.json); nil
+    /// when no classifier read the page.
+    public var digitModel: String?
 
-    public static let current = Producer(tool: "hattama", version: HattamaVersion.string)
+    enum CodingKeys: String, CodingKey {
+        case tool, version
+        case digitModel = "digit_model"
+    }
+
+    public init(tool: String = "hattama", version: String = HattamaVersion.string, digitModel: String? = nil) {
+        self.tool = tool
+        self.version = version
+        self.digitModel = digitModel
+    }
+
+    public static let current = Producer()
 }
 
-/// The version of this program.
+/// The version of this program. 0.2.0: the classifier takes second looks at unsure digit boxes, so
+/// handwritten boxes can read otherwise than with 0.1.0.
 public enum HattamaVersion {
-    public static let string = "0.1.0"
+    public static let string = "0.2.0"
 }
 
 /// The overall verdict on a protocol.

@@ -10,6 +10,9 @@ public struct DigitClassifier: Sendable {
     public static let modelResourceName = "digit-classifier"
 
     private let network: DigitNetwork
+    /// "sha256:" and the hex digest of the weights file the classifier was loaded from, for a record's
+    /// `Producer.digitModel`.
+    public let modelDigest: String
 
     /// Loads the bundled weights; throws `DigitClassifierError` if they are missing or corrupt.
     public init() throws {
@@ -28,6 +31,7 @@ public struct DigitClassifier: Sendable {
     /// Loads weights from the bytes of a digit-classifier.json file (for tests and experiments).
     public init(modelData: Data) throws {
         network = try DigitNetwork(json: modelData)
+        modelDigest = "sha256:" + SHA256Digest.hex(of: modelData)
     }
 
     /// Classifies one cell crop (0 = ink, 255 = paper; borders and uneven light are tolerated).
