@@ -14,7 +14,7 @@ final class RealImageFormsTests: XCTestCase {
 
     func testRealFormsRegisterWithTheirTemplates() throws {
         guard FileManager.default.fileExists(atPath: RepoPaths.realImages.path) else {
-            throw XCTSkip("no real images at \(RepoPaths.realImages.path)")
+            throw XCTSkip("no real images at \(RepoPaths.realImages.path): set HATTAMA_REALIMAGES to their folder")
         }
         let reader = try ShippedReader.make(withClassifier: false)
         for testCase in Self.cases {
@@ -46,7 +46,7 @@ final class RealImageFormsTests: XCTestCase {
     /// so the box-outline score cannot confirm the fit: it is still refused as "not a protocol".
     func testColombiaE14IsNotYetRegistered() throws {
         guard FileManager.default.fileExists(atPath: RepoPaths.realImages.path) else {
-            throw XCTSkip("no real images at \(RepoPaths.realImages.path)")
+            throw XCTSkip("no real images at \(RepoPaths.realImages.path): set HATTAMA_REALIMAGES to their folder")
         }
         let reader = try ShippedReader.make(withClassifier: false)
         let url = RepoPaths.realImages.appendingPathComponent("co_2018_senado_e14_delegados_medellin_z01_p01_m010.png")

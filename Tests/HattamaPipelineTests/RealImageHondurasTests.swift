@@ -20,7 +20,7 @@ final class RealImageHondurasTests: XCTestCase {
 
     func testHondurasActasRegisterOntoTheirPrintedBoxes() throws {
         guard FileManager.default.fileExists(atPath: RepoPaths.realImages.path) else {
-            throw XCTSkip("no real images at \(RepoPaths.realImages.path)")
+            throw XCTSkip("no real images at \(RepoPaths.realImages.path): set HATTAMA_REALIMAGES to their folder")
         }
         let catalog = try ShippedReader.catalog()
         let form = try catalog.resolve(formID: Self.formID)

@@ -8,7 +8,9 @@ enum RepoPaths {
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let seeds = root.appendingPathComponent("seeds")
-    static let realImages = root.deletingLastPathComponent().appendingPathComponent("shared/realimages")
+    /// `HATTAMA_REALIMAGES` when set (a checkout that does not sit beside ../shared), else ../shared/realimages.
+    static let realImages = ProcessInfo.processInfo.environment["HATTAMA_REALIMAGES"].map { URL(fileURLWithPath: $0) }
+        ?? root.deletingLastPathComponent().appendingPathComponent("shared/realimages")
 }
 
 /// The shipped templates, and a reader over them as `hattama digitize` builds one.
