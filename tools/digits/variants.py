@@ -57,22 +57,17 @@ def bold(mask: np.ndarray) -> np.ndarray:
 
 
 def probabilities(net, temperature: float, cell: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """Calibrated class probabilities of one cell as DigitClassifier.classify gives them, with the plain
-    network input and the ink fraction."""
+    """Calibrated class probabilities of one cell as DigitClassifier.classify gives them with second
+    looks, with the plain network input and the ink fraction."""
     mask = preprocess.ink_mask(cell)
     frac = float(mask.sum()) / float(mask.size) if mask.size else 0.0
     x = preprocess.normalize_mask(mask)
-    logits = net.forward(x[None]).astype(np.float64)[0]
-    p = softmax(logits[None] / temperature)[0]
-    if p.max() >= GATE:
-        return p, x, frac
-    turned, grown = net.forward(np.stack([rotated(x, ROTATION_DEGREES), bold(mask)])).astype(np.float64)
-    mean = (logits + turned + grown) / 3
-    return softmax(mean[None] / temperature)[0], x, frac
+    return batch_probabilities(net, temperature, x[None], [mask])[0], x, frac
 
 
 def batch_probabilities(net, temperature: float, x: np.ndarray, masks) -> np.ndarray:
-    """`probabilities` for many cells at once, given their plain inputs and ink masks."""
+    """Calibrated class probabilities of many cells, given their plain network inputs and ink masks: the
+    plain reading, and for a cell below GATE the mean of its three looks' logits."""
     logits = net.forward(x).astype(np.float64)
     p = softmax(logits / temperature)
     unsure = np.nonzero(p.max(1) < GATE)[0]
