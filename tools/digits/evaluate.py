@@ -38,7 +38,9 @@ from model import CNN, softmax  # noqa: E402
 
 def load_net(path):
     doc = json.load(open(path))
-    net = CNN(np.random.default_rng(0))
+    by_name = {layer["name"]: layer for layer in doc["layers"]}
+    net = CNN(np.random.default_rng(0), c1=by_name["conv1"]["outChannels"], c2=by_name["conv2"]["outChannels"],
+              hidden=by_name["fc1"]["outFeatures"], k=by_name["conv1"]["kernel"])
     for layer in doc["layers"]:
         if "weight" in layer:
             n = layer["name"]
@@ -46,6 +48,11 @@ def load_net(path):
                 a = np.frombuffer(base64.b64decode(layer[part]), dtype="<f4")
                 net.p[f"{n}.{key}"][...] = a.reshape(net.p[f"{n}.{key}"].shape)
     return net, float(doc["temperature"])
+
+
+def border_rule_of(path):
+    """The preprocess.BORDER_RULE a model was trained with: "v5" up to v5, "v6" after."""
+    return "v5" if "-v5)" in json.load(open(path)).get("preprocessing", "") else "v6"
 
 
 def heldout_sets(cache, with_masks=False):
@@ -89,10 +96,12 @@ def main():
                     help="the plain input only, without the second looks at unsure cells (variants.py)")
     args = ap.parse_args()
     preprocess.BORDER_RUN_DIVISOR = args.border_divisor
-    x, labels, kinds, masks = heldout_sets(args.cells, with_masks=True)
     stem = os.path.splitext(args.cells)[0]
     probs, names = [], []
     for path in args.model:
+        # each model sees the cells normalised with the box-line rule it was trained with
+        preprocess.BORDER_RULE = border_rule_of(path)
+        x, labels, kinds, masks = heldout_sets(args.cells, with_masks=True)
         net, t = load_net(path)
         if len(args.model) > 1:
             print(f"== {path} (T = {t:.3f})")

@@ -316,7 +316,7 @@ def export_model(net, temperature, metrics, path, member=0):
         "classes": CLASSES,
         "inputSize": 28,
         "layout": "HWC; conv weight (ky, kx, in, out); dense weight (in, out); float32 little-endian base64",
-        "preprocessing": "tools/digits/preprocess.py (box20-com28-v5)",
+        "preprocessing": "tools/digits/preprocess.py (box20-com28-v6)",
         "temperature": temperature,
         "layers": layers,
         "metrics": metrics,
@@ -380,6 +380,8 @@ def main():
                     help="ensemble member: N != 0 seeds the CNN init, shuffling and dropout with [SEED, 5|7|8, N] and "
                          "folds N into the training renderings (validation and held-out cells unchanged); "
                          "0 = the committed model")
+    ap.add_argument("--widths", default="16,32,128", metavar="C1,C2,HIDDEN",
+                    help="channels of the two conv layers and units of the hidden dense layer (v2-v6: 16,32,128)")
     ap.add_argument("--out", help="where to write the model JSON (default Sources/HattamaOCR/Resources/"
                                   "digit-classifier.json); with --out or --member-seed the fixtures, "
                                   "seeds/digits/mnist_heldout.npz and last-run-metrics.json are left alone and "
@@ -464,7 +466,8 @@ def main():
         _, xtp = render(pool, tp_specs)
         print(f"rendered {len(xtr)} train, {len(xva)} val, {len(xte)} test cells in {time.time() - t0:.0f}s")
 
-        net = CNN(np.random.default_rng(member_seed(5, member)))
+        c1, c2, hidden = (int(v) for v in args.widths.split(","))
+        net = CNN(np.random.default_rng(member_seed(5, member)), c1=c1, c2=c2, hidden=hidden)
         t0 = time.time()
         best_epoch = train(net, xtr, ytr, xva, yva, epochs, member=member)
         train_time = time.time() - t0

@@ -88,9 +88,9 @@ enum CellNormalizer {
     }
 
     /// Clears runs of ink at least `minLength` long in the given rows (or columns if `vertical`). With
-    /// `reachingAnEdge`, only those that reach an end of the line or cover at least 4/5 of it: a printed box
-    /// line crosses the whole crop, so it reaches an edge; a long run inside a cell is a stroke (the foot of a
-    /// 2, the bar of a 7).
+    /// `reachingAnEdge`, only those that reach an end of the line and cover at least 9/10 of it
+    /// (preprocess.is_box_line, v6): a printed box line that strays into the crop crosses it whole; a run
+    /// that stops short is a stroke (the foot of a 2, the bar of a 7 written large).
     static func clearRuns(_ mask: inout [Bool], width w: Int, height h: Int, lines: [Int], vertical: Bool, minLength: Int,
                           reachingAnEdge: Bool = false) {
         let length = vertical ? h : w
@@ -102,7 +102,7 @@ enum CellNormalizer {
                     let start = i
                     while i < length && mask[index(i)] { i += 1 }
                     let run = i - start
-                    if run >= minLength && (!reachingAnEdge || start == 0 || i == length || 5 * run >= 4 * length) {
+                    if run >= minLength && (!reachingAnEdge || ((start == 0 || i == length) && 10 * run >= 9 * length)) {
                         for j in start..<i { mask[index(j)] = false }
                     }
                 } else {
@@ -128,8 +128,8 @@ enum CellNormalizer {
         guard dmax >= Int32(minContrast) else { return [Bool](repeating: false, count: w * h) }
         let t = max(Int32(minThreshold), (2 * dmax) / 5)
         var mask = d.map { $0 >= t }
-        // Box-border remnants: runs at least half the cell long (v2; a quarter wiped the bar of a 7 near the edge)
-        // that reach the cell's edge or nearly span it (v5; any such run wiped the foot of many 2s).
+        // Box-border remnants: runs that reach the cell's edge and span 9/10 of it (v6; v5 took any run half the
+        // cell long that reached an edge, and wiped the foot of 2s and the bar of 7s written large).
         clearRuns(&mask, width: w, height: h, lines: bandLines(count: h, band: bh), vertical: false,
                   minLength: max(3, w / borderRunDivisor), reachingAnEdge: true)
         clearRuns(&mask, width: w, height: h, lines: bandLines(count: w, band: bw), vertical: true,
