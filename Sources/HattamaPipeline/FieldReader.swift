@@ -152,14 +152,17 @@ final class FieldReader {
     private func readBoxes(_ cells: DigitCells, on page: GrayImage, homography: Homography) -> InkReading {
         var ink = InkReading()
         let scale = Self.cellHeight / cells.height
-        let crops = cells.boxes.map { page.warped($0.inset(by: 0.09), through: homography, scale: scale).contrastStretched() }
-        let inked = crops.map { !CellInk($0).isBlank }
+        func crops(inset: Double) -> [GrayImage] {
+            cells.boxes.map { page.warped($0.inset(by: inset), through: homography, scale: scale).contrastStretched() }
+        }
+        let narrow = crops(inset: Self.boxInkInset)
+        let inked = narrow.map { !CellInk($0).isBlank }
         ink.inkedMarks = inked.filter { $0 }.count
         guard let first = inked.firstIndex(of: true), let last = inked.lastIndex(of: true) else { return ink }
-        let span = Array(crops[first...last])
-        let glyphs = span.map { $0.croppedToInk(margin: 2) ?? GrayImage(width: 20, height: 20) }
+        let glyphs = narrow[first...last].map { $0.croppedToInk(margin: 2) ?? GrayImage(width: 20, height: 20) }
         ink.evidence.append(readWithTesseract(GrayImage.strip(glyphs, gap: 6, margin: 16)))
         if let classifier {
+            let span = Array(crops(inset: Self.boxInset)[first...last])
             ink.predictions = classifier.classify(span, secondLooks: true)
             ink.evidence.append(evidenceFrom(ink.predictions))
         }
@@ -204,6 +207,14 @@ final class FieldReader {
     static let writtenBesideFloor = 0.9
     /// Inset of the area beside the boxes where a number is written again (`FieldSpec.correctionArea`).
     static let correctionInset = 0.02
+    /// The classifier reads a digit box cut this share of its size inside its printed outline
+    /// (tools/digits/pagecells.py cuts the same). 9% until the eleventh session kept the box lines out, but cut
+    /// off the foot of a 2 written large (then read 9 or 1); at 6% a line that strays in crosses the crop whole
+    /// and the classifier's cell normaliser clears it. At 3% the lines made blank boxes read as marks.
+    /// Whether a box is inked, and Tesseract's glyphs, still come from the crop `boxInkInset` inside: a line
+    /// remnant is ink to both, and Tesseract then contradicted right readings.
+    static let boxInset = 0.06
+    static let boxInkInset = 0.09
 
     /// `rect` of the page resampled to `cellHeight` and contrast-stretched, without the ruled line at its left
     /// edge when `pastLeadingRule`; nil when it holds no ink.
