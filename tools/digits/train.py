@@ -381,7 +381,10 @@ def main():
                          "folds N into the training renderings (validation and held-out cells unchanged); "
                          "0 = the committed model")
     ap.add_argument("--widths", default="16,32,128", metavar="C1,C2,HIDDEN",
-                    help="channels of the two conv layers and units of the hidden dense layer (v2-v6: 16,32,128)")
+                    help="channels of the two conv layers and units of the hidden dense layer (every shipped model: 16,32,128)")
+    ap.add_argument("--init", metavar="MODEL.json",
+                    help="start from this model's weights (same widths) instead of a fresh network: fine-tuning")
+    ap.add_argument("--lr", type=float, default=2e-3, help="peak learning rate of the cosine schedule")
     ap.add_argument("--out", help="where to write the model JSON (default Sources/HattamaOCR/Resources/"
                                   "digit-classifier.json); with --out or --member-seed the fixtures, "
                                   "seeds/digits/mnist_heldout.npz and last-run-metrics.json are left alone and "
@@ -468,8 +471,11 @@ def main():
 
         c1, c2, hidden = (int(v) for v in args.widths.split(","))
         net = CNN(np.random.default_rng(member_seed(5, member)), c1=c1, c2=c2, hidden=hidden)
+        if args.init:
+            from evaluate import load_net
+            net.p = load_net(args.init)[0].p
         t0 = time.time()
-        best_epoch = train(net, xtr, ytr, xva, yva, epochs, member=member)
+        best_epoch = train(net, xtr, ytr, xva, yva, epochs, lr=args.lr, member=member)
         train_time = time.time() - t0
         lv = predict_logits(net, xva)
         # v3: fitted on the validation digits only: the pipeline's floors (0.95 to wait for the arithmetic,
