@@ -30,6 +30,20 @@ final class CellNormalizerTests: XCTestCase {
         XCTAssertGreaterThan(inkInRows(mask, width: cell.width, rows: 50..<54), 40, "the foot of the 2 went with the box line")
     }
 
+    /// A 2 and a 7 written wider than the crop: the foot of the 2 runs out through the right edge and the bar
+    /// of the 7 through the left one, as many do when a digit is written up to its box. v5 cleared both as box
+    /// lines (any half-cell run reaching an edge); a box line crosses the whole crop, and these stop short.
+    func testStrokesReachingOneEdgeOfTheCropAreKept() {
+        let two = DigitClassifierFixtures.strokes([
+            ((0.3, 0.3), (0.5, 0.12)), ((0.5, 0.12), (0.7, 0.3)), ((0.7, 0.3), (0.25, 0.93)), ((0.25, 0.93), (1.0, 0.93)),
+        ], size: 56, width: 4)
+        XCTAssertGreaterThan(inkInRows(CellNormalizer.inkMask(two), width: two.width, rows: 50..<54), 60,
+                             "the foot of the 2 was cleared as a box line")
+        let seven = DigitClassifierFixtures.strokes([((0.0, 0.07), (0.75, 0.07)), ((0.75, 0.07), (0.4, 0.9))], size: 56, width: 4)
+        XCTAssertGreaterThan(inkInRows(CellNormalizer.inkMask(seven), width: seven.width, rows: 2..<6), 60,
+                             "the bar of the 7 was cleared as a box line")
+    }
+
     private func inkInRows(_ mask: [Bool], width: Int, rows: Range<Int>) -> Int {
         rows.reduce(0) { sum, y in sum + (0..<width).filter { mask[y * width + $0] }.count }
     }
