@@ -152,17 +152,17 @@ final class FieldReader {
     private func readBoxes(_ cells: DigitCells, on page: GrayImage, homography: Homography) -> InkReading {
         var ink = InkReading()
         let scale = Self.cellHeight / cells.height
-        func crops(inset: Double) -> [GrayImage] {
-            cells.boxes.map { page.warped($0.inset(by: inset), through: homography, scale: scale).contrastStretched() }
+        func crop(_ box: TemplateRect, inset: Double) -> GrayImage {
+            page.warped(box.inset(by: inset), through: homography, scale: scale).contrastStretched()
         }
-        let narrow = crops(inset: Self.boxInkInset)
+        let narrow = cells.boxes.map { crop($0, inset: Self.boxInkInset) }
         let inked = narrow.map { !CellInk($0).isBlank }
         ink.inkedMarks = inked.filter { $0 }.count
         guard let first = inked.firstIndex(of: true), let last = inked.lastIndex(of: true) else { return ink }
         let glyphs = narrow[first...last].map { $0.croppedToInk(margin: 2) ?? GrayImage(width: 20, height: 20) }
         ink.evidence.append(readWithTesseract(GrayImage.strip(glyphs, gap: 6, margin: 16)))
         if let classifier {
-            let span = Array(crops(inset: Self.boxInset)[first...last])
+            let span = cells.boxes[first...last].map { crop($0, inset: Self.boxInset) }
             ink.predictions = classifier.classify(span, secondLooks: true)
             ink.evidence.append(evidenceFrom(ink.predictions))
         }
