@@ -98,10 +98,14 @@ def main():
     preprocess.BORDER_RUN_DIVISOR = args.border_divisor
     stem = os.path.splitext(args.cells)[0]
     probs, names = [], []
+    by_rule = {}
     for path in args.model:
         # each model sees the cells normalised with the box-line rule it was trained with
-        preprocess.BORDER_RULE = border_rule_of(path)
-        x, labels, kinds, masks = heldout_sets(args.cells, with_masks=True)
+        rule = border_rule_of(path)
+        if rule not in by_rule:
+            preprocess.BORDER_RULE = rule
+            by_rule[rule] = heldout_sets(args.cells, with_masks=True)
+        x, labels, kinds, masks = by_rule[rule]
         net, t = load_net(path)
         if len(args.model) > 1:
             print(f"== {path} (T = {t:.3f})")

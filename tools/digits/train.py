@@ -383,7 +383,8 @@ def main():
     ap.add_argument("--widths", default="16,32,128", metavar="C1,C2,HIDDEN",
                     help="channels of the two conv layers and units of the hidden dense layer (every shipped model: 16,32,128)")
     ap.add_argument("--init", metavar="MODEL.json",
-                    help="start from this model's weights (same widths) instead of a fresh network: fine-tuning")
+                    help="start from this model (its weights and widths; --widths is then ignored) instead of a fresh "
+                         "network: fine-tuning")
     ap.add_argument("--lr", type=float, default=2e-3, help="peak learning rate of the cosine schedule")
     ap.add_argument("--out", help="where to write the model JSON (default Sources/HattamaOCR/Resources/"
                                   "digit-classifier.json); with --out or --member-seed the fixtures, "
@@ -469,11 +470,12 @@ def main():
         _, xtp = render(pool, tp_specs)
         print(f"rendered {len(xtr)} train, {len(xva)} val, {len(xte)} test cells in {time.time() - t0:.0f}s")
 
-        c1, c2, hidden = (int(v) for v in args.widths.split(","))
-        net = CNN(np.random.default_rng(member_seed(5, member)), c1=c1, c2=c2, hidden=hidden)
         if args.init:
             from evaluate import load_net
-            net.p = load_net(args.init)[0].p
+            net = load_net(args.init)[0]
+        else:
+            c1, c2, hidden = (int(v) for v in args.widths.split(","))
+            net = CNN(np.random.default_rng(member_seed(5, member)), c1=c1, c2=c2, hidden=hidden)
         t0 = time.time()
         best_epoch = train(net, xtr, ytr, xva, yva, epochs, lr=args.lr, member=member)
         train_time = time.time() - t0

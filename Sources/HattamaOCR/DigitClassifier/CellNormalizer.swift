@@ -11,8 +11,6 @@ enum CellNormalizer {
     static let box = 20
     static let minContrast = 32
     static let minThreshold = 24
-    /// Border runs at least 1/borderRunDivisor of the cell long are cleared (preprocess.BORDER_RUN_DIVISOR).
-    static let borderRunDivisor = 2
 
     /// The network input (row-major 28x28, ink = 1) and the fraction of the cell covered by kept ink.
     static func normalize(_ image: GrayImage) -> (input: [Float], inkFraction: Double) {
@@ -87,10 +85,8 @@ enum CellNormalizer {
         return (d, dmax)
     }
 
-    /// Clears runs of ink at least `minLength` long in the given rows (or columns if `vertical`). With
-    /// `reachingAnEdge`, only those that reach an end of the line and cover at least 9/10 of it
-    /// (preprocess.is_box_line, v6): a printed box line that strays into the crop crosses it whole; a run
-    /// that stops short is a stroke (the foot of a 2, the bar of a 7 written large).
+    /// Clears runs of ink at least `minLength` long in the given rows (or columns if `vertical`); with
+    /// `reachingAnEdge`, only those that reach an end of the line.
     static func clearRuns(_ mask: inout [Bool], width w: Int, height h: Int, lines: [Int], vertical: Bool, minLength: Int,
                           reachingAnEdge: Bool = false) {
         let length = vertical ? h : w
@@ -102,7 +98,7 @@ enum CellNormalizer {
                     let start = i
                     while i < length && mask[index(i)] { i += 1 }
                     let run = i - start
-                    if run >= minLength && (!reachingAnEdge || ((start == 0 || i == length) && 10 * run >= 9 * length)) {
+                    if run >= minLength && (!reachingAnEdge || start == 0 || i == length) {
                         for j in start..<i { mask[index(j)] = false }
                     }
                 } else {
@@ -111,6 +107,9 @@ enum CellNormalizer {
             }
         }
     }
+
+    /// The shortest run across a band line `length` long that is a box line: 9/10 of it rounded up, at least 3.
+    static func boxLineLength(_ length: Int) -> Int { max(3, (9 * length + 9) / 10) }
 
     static func bandLines(count n: Int, band: Int) -> [Int] {
         var s = Set<Int>()
@@ -128,12 +127,14 @@ enum CellNormalizer {
         guard dmax >= Int32(minContrast) else { return [Bool](repeating: false, count: w * h) }
         let t = max(Int32(minThreshold), (2 * dmax) / 5)
         var mask = d.map { $0 >= t }
-        // Box-border remnants: runs that reach the cell's edge and span 9/10 of it (v6; v5 took any run half the
-        // cell long that reached an edge, and wiped the foot of 2s and the bar of 7s written large).
+        // Box-border remnants (preprocess.is_box_line, v6): runs that reach the cell's edge and span 9/10 of it,
+        // at least 3 px. A printed box line that strays into the crop crosses it whole; a run that stops short is
+        // a stroke. v5 took any run half the cell long that reached an edge, and wiped the foot of 2s and the bar
+        // of 7s written large.
         clearRuns(&mask, width: w, height: h, lines: bandLines(count: h, band: bh), vertical: false,
-                  minLength: max(3, w / borderRunDivisor), reachingAnEdge: true)
+                  minLength: Self.boxLineLength(w), reachingAnEdge: true)
         clearRuns(&mask, width: w, height: h, lines: bandLines(count: w, band: bw), vertical: true,
-                  minLength: max(3, h / borderRunDivisor), reachingAnEdge: true)
+                  minLength: Self.boxLineLength(h), reachingAnEdge: true)
 
         let minArea = max(2, h * w / 500)
         let minSide = max(2, min(h, w) / 8)
