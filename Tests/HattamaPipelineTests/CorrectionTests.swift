@@ -76,7 +76,10 @@ final class CorrectionTests: XCTestCase {
         XCTAssertEqual(corrected.status, .uncertain, "in no equation: a person confirms a rewritten number")
         XCTAssertTrue(corrected.reasons.contains(AcceptRule.corrected), "\(corrected.reasons)")
         let classifierText = try XCTUnwrap(corrected.readings.first { $0.reader == "digit_classifier" }?.text)
-        XCTAssertTrue(classifierText.hasPrefix("###"), "what was struck is kept: \(classifierText)")
+        // v7 reads the third struck box as 8 ("##8 48"; v5 read "### 48"): the strike is kept in the text and
+        // the field still goes to a person, but not every struck box is seen (docs/digit-model.md, "v7").
+        XCTAssertTrue(classifierText.hasPrefix("##"), "what was struck is kept: \(classifierText)")
+        XCTAssertTrue(classifierText.hasSuffix(" 48"), "the number written again follows: \(classifierText)")
         let box = try XCTUnwrap(corrected.box)
         XCTAssertGreaterThan(box.x + box.width, 2350, "the crop a person sees spans the boxes and the rewritten number")
     }

