@@ -129,10 +129,12 @@ enum ArithmeticReading {
     /// beside one they broke withdrawn (`withdrawSettledBesideBroken`). The form's status stays as judged on the
     /// values read: judging it again without the withdrawn values found 7 fewer truly inconsistent forms over
     /// nine handwritten corpora and printed800, and spared only 1 consistent one.
-    static func check(_ fields: [FieldRecord], relations: [ControlRelation], tesseractIsReliable: Bool)
+    static func check(_ fields: [FieldRecord], relations: [ControlRelation], tesseractIsReliable: Bool,
+                      judgedSegmentation: Set<String>)
         -> (fields: [FieldRecord], relations: [RelationRecord], status: ProtocolStatus) {
         var checked = ConsistencyChecker.check(fields: fields, relations: relations,
-                                               agreementNeedsSureClassifier: !tesseractIsReliable)
+                                               agreementNeedsSureClassifier: !tesseractIsReliable,
+                                               judgedSegmentation: judgedSegmentation)
         withdrawSettledBesideBroken(&checked.fields, relations: checked.relations,
                                     acceptedBefore: Set(fields.filter(\.isTrusted).map(\.key)))
         return checked

@@ -139,6 +139,25 @@ final class ConsistencyCheckerTests: XCTestCase {
         XCTAssertEqual(result.status, .needsReview)
     }
 
+    /// hw300's A4 0037 with digit model v7: 2155 ballots received, written free-hand, read 255 at p > 0.99 by the
+    /// classifier alone, with "21" kept whole as one digit. No count of ballots issued makes 255 = issued + 907,
+    /// but the digit count is a judgement, so the form is not accused on it.
+    func testAStrongReadingWhoseDigitCountRestsOnAGroupKeptWholeBoundsNothing() throws {
+        var received = field("ballots_received", 255, .uncertain)
+        received.reasons = [ConsistencyChecker.needsRelationSupport]
+        received.confidence = 0.999
+        received.readings = [ReaderReading(reader: "tesseract", text: "", value: nil, confidence: 0),
+                             ReaderReading(reader: "digit_classifier", text: "255", value: .number(255), confidence: 0.999)]
+        let fields = [received, field("ballots_issued", 1248, .uncertain, agree: false, other: 7249),
+                      field("ballots_unused", 907)]
+        XCTAssertEqual(ConsistencyChecker.check(fields: fields, relations: try balance()).status, .inconsistent,
+                       "a strong reading of a count the ink shows bounds the field")
+        let judged = ConsistencyChecker.check(fields: fields, relations: try balance(),
+                                              judgedSegmentation: ["ballots_received"])
+        XCTAssertEqual(judged.status, .needsReview)
+        XCTAssertEqual(judged.fields.map(\.status), [.uncertain, .uncertain, .uncertain], "the broken equation still goes to a person")
+    }
+
     func testEachRelationFailureNamesTheExpandedId() throws {
         let relations = try relation("within", "each(votes.*) <= voters_participated",
                                      keys: ["voters_participated", "votes.a", "votes.b"])

@@ -39,7 +39,7 @@ final class SettledBesideBrokenTests: XCTestCase {
             field("ballots_invalid", 9, settledBy: "participation_balance"),
             field("votes.a", 339, settledBy: "participation_balance"),
             field("votes.b", 91),
-        ], relations: relations, tesseractIsReliable: true)
+        ], relations: relations, tesseractIsReliable: true, judgedSegmentation: [])
         return Dictionary(uniqueKeysWithValues: checked.fields.map { ($0.key, $0) })
     }
 
