@@ -113,6 +113,20 @@ final class ConsistencyCheckerTests: XCTestCase {
         XCTAssertEqual(ConsistencyChecker.check(fields: fields, relations: try balance()).status, .inconsistent)
     }
 
+    /// hw300's referendum 294 with digit model v7: a handwritten 304 read 307 by Tesseract at 0.98 and by the
+    /// classifier at 0.37, on a page where Tesseract had proved reliable. Agreement with a classifier that
+    /// unsure bounds nothing on any page; at `classifierAgreementFloor` it does.
+    func testAgreementWithAnUnsureClassifierIsNoFindingEvenWhereTesseractIsReliable() throws {
+        var unused = field("ballots_unused", 350, .uncertain)
+        unused.readings[0].confidence = 0.98
+        unused.readings[1].confidence = 0.37
+        let fields = [field("ballots_received", 1000), field("ballots_issued", 640), unused]
+        XCTAssertEqual(ConsistencyChecker.check(fields: fields, relations: try balance()).status, .needsReview)
+        var sureEnough = fields
+        sureEnough[2].readings[1].confidence = ConsistencyChecker.classifierAgreementFloor
+        XCTAssertEqual(ConsistencyChecker.check(fields: sureEnough, relations: try balance()).status, .inconsistent)
+    }
+
     /// Seed 26's referendum 0046: Tesseract at 0.47 and the classifier at 0.99 both read a handwritten 851 as
     /// 857, and the consistent form was called inconsistent. Agreement with Tesseract that unsure bounds
     /// nothing, even beside a sure classifier; at 0.5 it still does.

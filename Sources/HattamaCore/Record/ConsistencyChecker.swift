@@ -19,6 +19,10 @@ public enum ConsistencyChecker {
     /// as 307, and hw300's referendum 294 was called inconsistent. On printed pages Tesseract is the sure
     /// reader and the classifier may be unsure of a printed 1 (1110 at 0.62).
     public static let agreementFloor = 0.9
+    /// Lowest confidence of the digit classifier for readers that agree to bound a field on any page. Digit
+    /// model v7 read hw300's referendum 294's handwritten 304 as 307 at 0.37, and Tesseract read 307 at 0.98 on
+    /// a page where it had proved reliable; the consistent form was called inconsistent.
+    public static let classifierAgreementFloor = 0.5
     /// Lowest confidence of Tesseract for readers that agree to bound a field when judging the whole form
     /// `inconsistent`. Tesseract below it and the classifier misread one handwritten digit alike: seed 26's
     /// referendum 0046 read 851 as 857 (Tesseract 0.47, classifier 0.99), its referendum 0170 read 275 as 75
@@ -126,8 +130,9 @@ public enum ConsistencyChecker {
     static func agreeSurely(_ field: FieldRecord, needsSureClassifier: Bool) -> Bool {
         field.readersAgree && field.reasons.allSatisfy { !sameCropReasons.contains($0) }
             && field.readings.allSatisfy { $0.reader != "tesseract" || $0.confidence >= tesseractAgreementFloor }
-            && (!needsSureClassifier
-                || field.readings.allSatisfy { $0.reader != "digit_classifier" || $0.confidence >= agreementFloor })
+            && field.readings.allSatisfy {
+                $0.reader != "digit_classifier" || $0.confidence >= (needsSureClassifier ? agreementFloor : classifierAgreementFloor)
+            }
     }
 
     /// The fields a broken relation casts doubt on: all of them, except for an inequality that another
