@@ -45,7 +45,7 @@ enum ArithmeticReading {
                 candidates[field.key] = reading.candidates
             }
         }
-        let judgedSegmentation = Set(readings.filter(\.segmentationJudged).map(\.record.key))
+        let judgedSegmentation = keysWithJudgedSegmentation(readings)
         let tesseractCounts = tesseractIsReliable(on: readings, rule: rule)
         var convictions: [String: Set<Int>] = [:]
         var wordsConvictions: [String: Set<Int>] = [:]
@@ -118,6 +118,13 @@ enum ArithmeticReading {
             }
         }
         return (fields, verdicts)
+    }
+
+    /// The fields whose digit count rests on a wide group of free-hand ink kept whole as one digit
+    /// (`FieldReading.segmentationJudged`): a judgement that neither the arithmetic nor the inconsistency verdict
+    /// takes on one reading's word.
+    static func keysWithJudgedSegmentation(_ readings: [FieldReading]) -> Set<String> {
+        Set(readings.filter(\.segmentationJudged).map(\.record.key))
     }
 
     /// Reason of a field that an equation settled together with a value another relation then broke

@@ -125,7 +125,7 @@ public final class ProtocolReader {
                                                           rule: options.acceptRule, languages: wordsLanguages,
                                                           tesseractIsReliable: tesseractIsReliable)
         var checked = ArithmeticReading.check(fields, relations: form.relations, tesseractIsReliable: tesseractIsReliable,
-                                              judgedSegmentation: Set(readings.filter(\.segmentationJudged).map(\.record.key)))
+                                              judgedSegmentation: ArithmeticReading.keysWithJudgedSegmentation(readings))
         for i in checked.relations.indices { checked.relations[i].arithmetic = verdicts[checked.relations[i].id]?.description }
         let precinct = checked.fields.first { $0.kind == .precinctID && $0.isTrusted }?.value?.description
         let record = ProtocolRecord(

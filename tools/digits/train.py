@@ -459,7 +459,7 @@ def main():
         print(f"MNIST test set: {len(yt)} digits, {len(ex_specs)} training cells")
     if args.mnist_train:
         # v7: appended after the v4 cells with their own stream, so every earlier cell keeps its seed
-        Xr, yr = load_mnist_train_rest(args.mnist_train, load_mnist()[0])
+        Xr, yr = load_mnist_train_rest(args.mnist_train, X[:n])  # X's first n rows are mnist_5k
         rest_rows = list(range(len(y), len(y) + len(yr)))
         X, y = np.concatenate([X, Xr]), np.concatenate([y, yr])
         rs_specs, yrs = build_specs(rest_rows[::50] if q else rest_rows, y, hw, pr, MNIST_TRAIN_STREAM,
