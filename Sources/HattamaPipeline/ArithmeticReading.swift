@@ -131,6 +131,12 @@ enum ArithmeticReading {
     /// ("settled_beside_broken:participation_balance").
     static let settledBesideBroken = "settled_beside_broken"
 
+    /// How many of an equation's fields it must have moved away from the classifier's own readings for any
+    /// broken relation among its fields to withdraw what it settled, doubtful fields or not: two corrections
+    /// that balance each other are the arithmetic's likeliest way to be wrong. On hw300 this withdraws 1
+    /// right field with digit model v7 (docs/accuracy.md, "Thirteenth session").
+    static let correctionsDoubtedBesideAnyBrokenRelation = 2
+
     /// The relations judged on the fields the arithmetic left (`ConsistencyChecker.check`, agreement needing a
     /// sure classifier where Tesseract has not proved reliable on the page), and then every value settled
     /// beside one they broke withdrawn (`withdrawSettledBesideBroken`). The form's status stays as judged on the
@@ -152,15 +158,29 @@ enum ArithmeticReading {
     /// the rest. Seed 26's wall 0168, read with digit model v5, wrote 432 voters participated and 332 for one
     /// candidate; both 2s were read as 9, and 439 balanced the votes with 339, but 439 is more than the 432
     /// ballots issued, which another equation had settled. 339 stayed accepted before this rule. A relation
-    /// broken by a field still in doubt withdraws nothing: the doubtful field is the likelier culprit.
+    /// broken by a field still in doubt withdraws nothing, the doubtful field being the likelier culprit, unless
+    /// the equation moved `correctionsDoubtedBesideAnyBrokenRelation` or more fields away from the classifier's
+    /// own readings: a4-s41's A4 0060, read with a wider trial network, lost a digit of ballots issued (1134 read
+    /// 134), and ballots received = issued + unused balanced on it by turning the right readings 2610 and 1476
+    /// into 7610 and 7476; voters participated <= ballots issued then failed beside a doubtful field.
     private static func withdrawSettledBesideBroken(_ fields: inout [FieldRecord], relations: [RelationRecord],
                                                     acceptedBefore: Set<String>) {
-        func settlingEquation(_ field: FieldRecord) -> String? { field.readings.last { $0.reader == reader }?.text }
-        let settledBy = Dictionary(fields.compactMap { field in settlingEquation(field).map { (field.key, $0) } },
+        func settlingReading(_ field: FieldRecord) -> ReaderReading? { field.readings.last { $0.reader == reader } }
+        func isCorrection(_ field: FieldRecord) -> Bool {
+            guard let settled = settlingReading(field) else { return false }
+            return field.readings.first { $0.reader == "digit_classifier" }?.value != settled.value
+        }
+        let settledBy = Dictionary(fields.compactMap { field in settlingReading(field).map { (field.key, $0.text) } },
                                    uniquingKeysWith: { first, _ in first })
+        var correctionsBy = [String: Int]()
+        for field in fields where isCorrection(field) { correctionsBy[settledBy[field.key]!, default: 0] += 1 }
         var broken = Set<String>()
-        for relation in relations where relation.holds == false && relation.keys.allSatisfy(acceptedBefore.contains) {
-            broken.formUnion(relation.keys.compactMap { settledBy[$0] }.filter { $0 != relation.id })
+        for relation in relations where relation.holds == false {
+            let settling = relation.keys.compactMap { settledBy[$0] }.filter { $0 != relation.id }
+            let amongAccepted = relation.keys.allSatisfy(acceptedBefore.contains)
+            broken.formUnion(settling.filter {
+                amongAccepted || correctionsBy[$0, default: 0] >= correctionsDoubtedBesideAnyBrokenRelation
+            })
         }
         for i in fields.indices {
             guard let equation = settledBy[fields[i].key], broken.contains(equation) else { continue }
