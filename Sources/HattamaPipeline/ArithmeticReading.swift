@@ -166,14 +166,14 @@ enum ArithmeticReading {
     private static func withdrawSettledBesideBroken(_ fields: inout [FieldRecord], relations: [RelationRecord],
                                                     acceptedBefore: Set<String>) {
         func settlingReading(_ field: FieldRecord) -> ReaderReading? { field.readings.last { $0.reader == reader } }
-        func isCorrection(_ field: FieldRecord) -> Bool {
-            guard let settled = settlingReading(field) else { return false }
-            return field.readings.first { $0.reader == "digit_classifier" }?.value != settled.value
-        }
         let settledBy = Dictionary(fields.compactMap { field in settlingReading(field).map { (field.key, $0.text) } },
                                    uniquingKeysWith: { first, _ in first })
-        var correctionsBy = [String: Int]()
-        for field in fields where isCorrection(field) { correctionsBy[settledBy[field.key]!, default: 0] += 1 }
+        var correctionsBy = [String: Int]()  // per equation: fields it settled on another value than the classifier's
+        for field in fields {
+            guard let settled = settlingReading(field),
+                  field.readings.first(where: { $0.reader == "digit_classifier" })?.value != settled.value else { continue }
+            correctionsBy[settled.text, default: 0] += 1
+        }
         var broken = Set<String>()
         for relation in relations where relation.holds == false {
             let settling = relation.keys.compactMap { settledBy[$0] }.filter { $0 != relation.id }
