@@ -194,8 +194,9 @@ public final class ProtocolReader {
     private func registrar(for form: ResolvedForm) -> PageRegistrar {
         let key = "\(form.template.id)@\(form.election?.id ?? "")"
         if let cached = registrars[key] { return cached.0 }
-        let cells = form.fields.flatMap { $0.cells?.boxes ?? [$0.valueRect] }
-        let registrar = PageRegistrar(template: form.template, cells: cells)
+        let valueCells = form.fields.flatMap { $0.cells?.boxes ?? [$0.valueRect] }
+        let registrar = PageRegistrar(template: form.template,
+                                      cells: form.template.registration.confirmingRects(valueCells: valueCells))
         registrars[key] = (registrar, form)
         return registrar
     }

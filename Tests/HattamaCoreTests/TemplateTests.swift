@@ -182,6 +182,15 @@ final class TemplateTests: XCTestCase {
         try assertBroken(lines, line: 8, mentions: ["registration.marks[1]", "outside"])
     }
 
+    func testOutlineOutsidePageIsReportedAtTheOutline() throws {
+        var lines = goodLines
+        lines.insert(contentsOf: ["  outlines:",                                       // 9
+                                  "    - {x: 100, y: 300, width: 200, height: 50}",    // 10
+                                  "    - {x: 900, y: 300, width: 200, height: 50}"],   // 11: past the right edge
+                     at: 8)
+        try assertBroken(lines, line: 11, mentions: ["registration.outlines[1]", "outside"])
+    }
+
     func testCheckReportsEveryProblemEachWithItsLine() throws {
         var lines = goodLines
         lines[7] = "    - {x: 1950, y: 950, width: 40, height: 40}"          // line 8

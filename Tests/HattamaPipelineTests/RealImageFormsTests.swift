@@ -5,11 +5,14 @@ import HattamaCore
 
 /// Registers the real Kenya, Argentina and Colombia images in `../shared/realimages` (beside the checkout;
 /// skipped when absent) with their templates and checks that each gives a record.
+/// The Colombia E-14 writes its numbers in free space, without printed boxes: its fit is confirmed by the
+/// ruled table its template names in `registration.outlines`.
 final class RealImageFormsTests: XCTestCase {
     /// Image, form, registration method, lowest score, number of fields.
     static let cases: [(file: String, form: String, method: String, minimumScore: Double, fields: Int)] = [
         ("ke_2013_pres_form34_ngomano_primary_kibwezi_west_p1_scan300dpi.jpg", "ke-2013-presidential-form34", "table", 0.75, 15),
         ("ar_2017_paso_ba_certificado_malvinas_argentinas_c399_m65_hoja2.jpg", "ar-2017-paso-certificado-escrutinio", "table", 0.85, 65),
+        ("co_2018_senado_e14_delegados_medellin_z01_p01_m010.png", "co-2018-senado-e14-delegados", "marks", 0.9, 7),
     ]
 
     func testRealFormsRegisterWithTheirTemplates() throws {
@@ -42,19 +45,21 @@ final class RealImageFormsTests: XCTestCase {
         }
     }
 
-    /// The Colombia E-14 has solid marks but its numbers are written in free space without printed boxes,
-    /// so the box-outline score cannot confirm the fit: it is still refused as "not a protocol".
-    func testColombiaE14IsNotYetRegistered() throws {
+    /// Without `--form`, the Colombia E-14 is recognised among all installed templates (it was refused as
+    /// "not a protocol" while only value-cell outlines could confirm a fit), and its numbers are read.
+    func testColombiaE14IsRecognisedWithoutNamingItsForm() throws {
         guard FileManager.default.fileExists(atPath: RepoPaths.realImages.path) else {
             throw XCTSkip("no real images at \(RepoPaths.realImages.path): set HATTAMA_REALIMAGES to their folder")
         }
-        let reader = try ShippedReader.make(withClassifier: false)
+        let reader = try ShippedReader.make(withClassifier: true)
         let url = RepoPaths.realImages.appendingPathComponent("co_2018_senado_e14_delegados_medellin_z01_p01_m010.png")
-        let outcomes = reader.read(fileAt: url, options: DigitizeOptions(formID: "co-2018-senado-e14-delegados"))
-        guard case .failure(.notAProtocol(let form, _))? = outcomes.first?.result else {
-            XCTFail("the Colombia E-14 now registers: update this test and docs/real-forms.md")
+        guard case .success(let record)? = reader.read(fileAt: url, options: DigitizeOptions()).first?.result else {
+            XCTFail("the Colombia E-14 is not registered")
             return
         }
-        XCTAssertEqual(form, "co-2018-senado-e14-delegados")
+        XCTAssertEqual(record.form?.id, "co-2018-senado-e14-delegados")
+        let read = record.fields.filter { $0.value != nil }
+        XCTAssertEqual(read.count, 7, "every field of the page should carry a reading")
+        XCTAssertEqual(record.fields.first { $0.key == "total_votos_urna" }?.value, .number(166))
     }
 }

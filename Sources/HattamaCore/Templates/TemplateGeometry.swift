@@ -75,4 +75,13 @@ public struct RegistrationAids: Sendable, Equatable, Codable {
     public var marks: [RegistrationMark]?
     public var table: TemplateRect?
     public var anchors: [AnchorPhrase]?
+    /// Printed ruled rectangles whose lines confirm a fit, for forms whose numbers are written in free space:
+    /// without them a fit is confirmed by the outlines of the value cells, which such a form does not print.
+    public var outlines: [TemplateRect]?
+
+    /// The rectangles whose printed outlines confirm a registration: `outlines` when given, else `cells`.
+    public func confirmingRects(valueCells cells: [TemplateRect]) -> [TemplateRect] {
+        if let outlines, !outlines.isEmpty { return outlines }
+        return cells
+    }
 }

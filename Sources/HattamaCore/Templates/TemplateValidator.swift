@@ -30,6 +30,9 @@ public enum TemplateValidator {
                                      width: mark.width, height: mark.height), "registration.marks[\(index)]")
         }
         if let table = template.registration.table { checkInside(table, "registration.table") }
+        for (index, outline) in (template.registration.outlines ?? []).enumerated() {
+            checkInside(outline, "registration.outlines[\(index)]")
+        }
         var keys = Set<String>()
         for (index, entry) in template.fields.enumerated() {
             let path = "fields[\(index)]"
