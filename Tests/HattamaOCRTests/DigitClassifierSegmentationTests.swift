@@ -60,6 +60,24 @@ final class DigitClassifierSegmentationTests: XCTestCase {
         return out
     }
 
+    /// Dashes padding a free-hand number ("- - 7", as the Colombia E-14 pads its counts): each dash is one
+    /// piece read as a dash, and the digit after them one piece read as itself. Sized by the dashes, which are
+    /// wider than they are tall, the dashes were cut as touching digits and read as digits.
+    func testDashPaddedFreeHandNumberGivesDashesAndTheDigit() throws {
+        let model = try XCTUnwrap(DigitClassifierTests.shared)
+        let dash = DigitClassifierFixtures.strokes([((0.15, 0.5), (0.85, 0.48))], size: 28, width: 3)
+        let digits = try DigitClassifierFixtures.heldOut().prefix(30)
+        var padded = 0, readExactly = 0
+        for digit in digits {
+            let field = DigitClassifierFixtures.string(of: [dash, dash, digit.image], overlap: -6)
+            let cells = InkSegmenter.segmentDigits(in: field, judgedBy: model)
+            if cells.count == 3 { padded += 1 }
+            if model.classify(cells).map(\.best) == [.dash, .dash, DigitClass(rawValue: String(digit.label))] { readExactly += 1 }
+        }
+        XCTAssertEqual(padded, digits.count, "dash-padded numbers cut into dash, dash, digit")
+        XCTAssertGreaterThanOrEqual(readExactly * 10, digits.count * 8, "read \(readExactly) of \(digits.count)")
+    }
+
     func testBrokenStrokeStaysOneDigitAndRuledLineIsIgnored() {
         // A "5" drawn as two separate strokes, then a "1", on a ruled line.
         var field = GrayImage(width: 90, height: 40)

@@ -79,11 +79,17 @@ public enum InkSegmenter {
         groups = mergeOverlapping(groups)
         guard !groups.isEmpty else { return .empty }
 
-        let heights = groups.map(\.height).sorted()
+        // Dashes padding the number ("- - 2") are neither digits to size the others by nor touching digits.
+        let digitLike = groups.filter { !isDashLike($0, tallest: tallest) }
+        let heights = (digitLike.isEmpty ? groups : digitLike).map(\.height).sorted()
         let typicalHeight = heights[heights.count / 2]
         var pieces: [InkComponent] = []
         var touchingOrWhole = 0, keptWhole = 0
         for g in groups {
+            if isDashLike(g, tallest: tallest) {
+                pieces.append(g)
+                continue
+            }
             var parts = split(g, typicalHeight: typicalHeight, width: w)
             let verdict: WideGroupVerdict
             if parts.count > 1, let judge, Double(g.width) <= surelyTouching * reference(g, typicalHeight: typicalHeight) {
@@ -158,6 +164,13 @@ public enum InkSegmenter {
             }
         }
         return groups
+    }
+
+    /// Whether a group is a dash: at most a third of the tallest group's height and at least twice as wide as
+    /// it is tall. The Colombia E-14 pads "2" as "- - 2" in free space; the dashes, wider than their own
+    /// height, were cut as touching digits, and the pieces read as digits ("1 - 3 2").
+    static func isDashLike(_ g: InkComponent, tallest: Int) -> Bool {
+        g.height * 3 <= tallest && g.width >= 2 * g.height
     }
 
     /// Width, against `reference`, above which a group is split into pieces.
