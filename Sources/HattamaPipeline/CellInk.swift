@@ -87,24 +87,29 @@ extension GrayImage {
 
     /// The (contrast-stretched) image without its left part up to a ruled line standing near its left edge:
     /// the table border a correction beside the digit boxes is written against. A ruled line runs from the
-    /// top row to the bottom one (dark in 97% of the rows within some three neighbouring columns, so a slightly
-    /// turned line counts); a digit written in the row does not (the 1 of 1770 must stay). Only the first 40%
-    /// of the width is searched. The image itself when there is no such line.
+    /// top row to the bottom one (`ruledColumns`); a digit written in the row does not (the 1 of 1770 must
+    /// stay). Only the first 40% of the width is searched. The image itself when there is no such line.
     func trimmedPastLeadingRule() -> GrayImage {
-        guard width > 6, height > 6 else { return self }
+        guard let rule = ruledColumns(in: 0..<(width * 2 / 5)).last else { return self }
+        let start = rule + 2
+        return cropped(to: PixelRect(x: start, y: 0, width: width - start, height: height))
+    }
+
+    /// Whether a ruled or printed line runs from the top row to the bottom one anywhere in the (contrast-
+    /// stretched) image: the flag's stripes beside the Kenya form's boxes, read as 1s.
+    var holdsRuledLine: Bool { !ruledColumns(in: 0..<width).isEmpty }
+
+    /// Columns in `range` dark from the top row to the bottom one: dark in 97% of the rows within some three
+    /// neighbouring columns, so that a slightly turned line counts.
+    private func ruledColumns(in range: Range<Int>) -> [Int] {
+        guard width > 6, height > 6 else { return [] }
         func isDark(_ x: Int, _ y: Int) -> Bool {
             let row = y * width
             return pixels[row + max(0, x - 1)] < 128 || pixels[row + x] < 128 || pixels[row + min(width - 1, x + 1)] < 128
         }
-        var rule: Int?
-        for x in 0..<(width * 2 / 5) {
-            guard isDark(x, 0), isDark(x, height - 1) else { continue }
-            let darkRows = (0..<height).filter { isDark(x, $0) }.count
-            if darkRows * 100 >= height * 97 { rule = x }
+        return range.filter { x in
+            isDark(x, 0) && isDark(x, height - 1) && (0..<height).filter { isDark(x, $0) }.count * 100 >= height * 97
         }
-        guard let rule else { return self }
-        let start = rule + 2
-        return cropped(to: PixelRect(x: start, y: 0, width: width - start, height: height))
     }
 }
 

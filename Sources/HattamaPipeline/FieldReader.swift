@@ -75,20 +75,26 @@ final class FieldReader {
               inEquation: Bool, pageWidth: Double? = nil) -> FieldReading {
         var rect = field.valueRect
         var ink = InkReading()
-        var corrected = false, writtenBeside = false
+        var corrected = false, writtenBeside = false, readBeside = false
         if let cells = field.cells {
             ink = readBoxes(cells, on: page, homography: homography)
             if let pageWidth, let area = field.correctionArea(pageWidth: pageWidth) {
-                if ink.predictions.contains(where: { $0.best == .struck }) {
+                let struck = ink.predictions.contains(where: { $0.best == .struck })
+                let beside = struck ? nil : besideInk(area, boxes: cells.boxes.count, on: page, homography: homography)
+                writtenBeside = beside != nil
+                // A number beside boxes in which no strike was seen is read as a rewritten one as well, where the
+                // area holds no printed line: the strike is often a thin line the classifier's input loses
+                // (docs/digit-model.md, "Struck boxes that the preprocessing un-strikes"), and the boxes then
+                // hold the struck-out number.
+                if struck || beside == .number {
                     let rewritten = readFreeHand(area, inset: Self.correctionInset, on: page, homography: homography,
                                                  pastLeadingRule: true)
                     if rewritten.inkedMarks > 0 {
-                        corrected = true
+                        corrected = struck
+                        readBeside = true
                         ink = rewritten.after(struck: ink)
                         rect = TemplateRect(x: rect.x, y: rect.y, width: area.maxX - rect.x, height: rect.height)
                     }
-                } else if holdsWrittenNumber(area, boxes: cells.boxes.count, on: page, homography: homography) {
-                    writtenBeside = true
                 }
             }
         } else if let freeBox = field.box {
@@ -111,14 +117,16 @@ final class FieldReader {
         }
         if writtenBeside {
             // A number beside boxes whose strike the classifier missed: the boxes may hold the struck-out one
-            // (a struck 148 read as written balanced an equation in place of the 88 beside it). Neither the
-            // field nor its equation is settled without a person.
+            // (a struck 148 read as written balanced an equation in place of the 88 beside it), so only the
+            // number beside is a candidate, and none when it stands beside a printed line. As for a rewritten
+            // number, its readers read one crop: it goes to a person unless the protocol's arithmetic settles
+            // it, and its words do not accept it.
             record.status = .uncertain
             record.reasons.append(AcceptRule.writtenBeside)
         }
         guard field.kind == .count else { return FieldReading(record: record) }
         let reading = FieldReading(record: record,
-                                   candidates: record.status == .accepted || writtenBeside || ink.touchingOrWhole > 0
+                                   candidates: record.status == .accepted || (writtenBeside && !readBeside) || ink.touchingOrWhole > 0
                                        ? [] : ValueCandidates.from(ink.predictions),
                                    tesseractConviction: rule.tesseractConviction(ink.evidence, inkedMarks: ink.inkedMarks),
                                    evidence: ink.evidence, inkedMarks: ink.inkedMarks,
@@ -190,17 +198,32 @@ final class FieldReader {
         return ink
     }
 
+    /// What is written in `area` beside a field's boxes.
+    enum BesideInk {
+        /// What looks like a number written there.
+        case number
+        /// The same beside a line printed from the top of the row to its bottom (a frame, the Kenya form's flag
+        /// stripes), which the segmenter may read as 1s: the number written there cannot be read apart from it.
+        case numberBesidePrintedLine
+    }
+
     /// Whether `area` beside a field's boxes holds what looks like a number written there: ink the segmenter
     /// cuts into at most as many pieces as the field has boxes, at least half of them digits the classifier is
     /// sure of (the first digit of a number written against the table border is often cut).
-    /// Specks, shadows and the paper's edge in a photo rarely pass; a number written again does.
-    private func holdsWrittenNumber(_ area: TemplateRect, boxes: Int, on page: GrayImage, homography: Homography) -> Bool {
-        guard let classifier, let crop = inkedCrop(area, inset: Self.correctionInset, on: page, homography: homography,
-                                                   pastLeadingRule: true) else { return false }
+    /// Specks, shadows and the paper's edge in a photo rarely pass; a number written again does. The ink must
+    /// also be ink before the crop's contrast is stretched: stretched, the grain of a blank grey stretch of a
+    /// photo read as 88 beside a printed 724 (printed800's wall 0412). Nil when there is no such number.
+    private func besideInk(_ area: TemplateRect, boxes: Int, on page: GrayImage, homography: Homography) -> BesideInk? {
+        guard let classifier else { return nil }
+        let raw = page.warped(area.inset(by: Self.correctionInset), through: homography, scale: Self.cellHeight / area.height)
+        let crop = raw.contrastStretched().trimmedPastLeadingRule()
+        let rawPastRule = raw.cropped(to: PixelRect(x: raw.width - crop.width, y: 0, width: crop.width, height: raw.height))
+        guard !CellInk(crop).isBlank, !CellInk(rawPastRule).isBlank else { return nil }
         let pieces = InkSegmenter.segmentDigits(in: crop, judgedBy: classifier)
-        guard (1...boxes).contains(pieces.count) else { return false }
+        guard (1...boxes).contains(pieces.count) else { return nil }
         let sure = classifier.classify(pieces).filter { $0.best.digit != nil && $0.confidence >= Self.writtenBesideFloor }
-        return sure.count * 2 >= pieces.count
+        guard sure.count * 2 >= pieces.count else { return nil }
+        return crop.holdsRuledLine ? .numberBesidePrintedLine : .number
     }
 
     /// Lowest classifier probability of a piece beside the boxes for it to count as a sure digit.

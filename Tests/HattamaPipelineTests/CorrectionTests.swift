@@ -84,13 +84,30 @@ final class CorrectionTests: XCTestCase {
         XCTAssertGreaterThan(box.x + box.width, 2350, "the crop a person sees spans the boxes and the rewritten number")
     }
 
-    func testANumberBesideBoxesWhoseStrikeWasMissedKeepsTheEquationForAPerson() throws {
+    func testANumberBesideBoxesWhoseStrikeWasMissedIsTheFieldsOnlyCandidate() throws {
         // Seed 25, RU 55: 148 struck out by one thin line, 88 written beside the boxes. A model that missed the
         // strike read 148, and the equation then balanced by reading 715 as 775: two accepted wrong values.
+        // The boxes' reading is never a candidate: the number beside them is read as the field's, and only the
+        // protocol's arithmetic may settle it (no accepted field of the page is wrong: readCorrectedFixture).
         guard let record = try readCorrectedFixture("ru-2024-president-uik-0055") else { return }
         let cancelled = try XCTUnwrap(record.fields.first { $0.key == "ballots_cancelled" })
-        XCTAssertEqual(cancelled.status, .uncertain)
-        XCTAssertTrue(cancelled.reasons.contains(AcceptRule.writtenBeside) || cancelled.reasons.contains(AcceptRule.corrected),
-                      "\(cancelled.reasons)")
+        XCTAssertEqual(cancelled.value, .number(88))
+        let classifierText = try XCTUnwrap(cancelled.readings.first { $0.reader == "digit_classifier" }?.text)
+        XCTAssertTrue(classifierText.hasSuffix(" 88"), "the boxes' reading, then the number beside: \(classifierText)")
+        if cancelled.status == .accepted {
+            XCTAssertTrue(cancelled.readings.contains { $0.reader == "arithmetic" }, "accepted only by an equation")
+        } else {
+            XCTAssertTrue(cancelled.reasons.contains(AcceptRule.writtenBeside) || cancelled.reasons.contains(AcceptRule.corrected),
+                          "\(cancelled.reasons)")
+        }
+    }
+
+    /// A line printed from the top of a row to its bottom beside the boxes (the Kenya form's flag stripes) is
+    /// found, and a handwritten 1 in the row is not such a line.
+    func testALinePrintedAcrossTheRowIsFoundButAWrittenOneIsNot() {
+        var striped = GrayImage(width: 200, height: 60, fill: 255)
+        for y in 0..<60 { for x in 150...153 { striped[x, y] = 20 } }
+        XCTAssertTrue(striped.holdsRuledLine)
+        XCTAssertFalse(crop(border: false, one: true).holdsRuledLine, "a 1 written in the row")
     }
 }

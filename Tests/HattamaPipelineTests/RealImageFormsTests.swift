@@ -62,4 +62,22 @@ final class RealImageFormsTests: XCTestCase {
         XCTAssertEqual(read.count, 7, "every field of the page should carry a reading")
         XCTAssertEqual(record.fields.first { $0.key == "total_votos_urna" }?.value, .number(166))
     }
+
+    /// Beside the Kenya form's boxes stand the flag's printed stripes, which the segmenter reads as 1s: the
+    /// field keeps the boxes' reading (4, padded 000004) and goes to a person, instead of taking 1111 from the
+    /// stripes as a number written again.
+    func testKenyaFlagStripesBesideTheBoxesAreNotReadAsANumberWrittenAgain() throws {
+        guard FileManager.default.fileExists(atPath: RepoPaths.realImages.path) else {
+            throw XCTSkip("no real images at \(RepoPaths.realImages.path): set HATTAMA_REALIMAGES to their folder")
+        }
+        let reader = try ShippedReader.make(withClassifier: true)
+        let url = RepoPaths.realImages.appendingPathComponent("ke_2013_pres_form34_ngomano_primary_kibwezi_west_p1_scan300dpi.jpg")
+        guard case .success(let record)? = reader.read(fileAt: url, options: DigitizeOptions()).first?.result else {
+            XCTFail("the Kenya form is not registered")
+            return
+        }
+        let kenyatta = try XCTUnwrap(record.fields.first { $0.key == "votes.kenyatta" })
+        XCTAssertEqual(kenyatta.value, .number(4))
+        XCTAssertEqual(kenyatta.status, .uncertain)
+    }
 }
