@@ -67,8 +67,10 @@ def heldout_sets(cache, with_masks=False):
     # v3: held-out digits as the pipeline crops them (synth.pipeline_cell, stream 5), cached separately so
     # that a cache written before v3 still holds the v1/v2 sets unchanged
     tp, ytp = train.build_specs(held, y, hw, pr, 5, 0, 0, 0, 0, with_raw=False, pipe_mnist=2)
-    specs = te + tb + tp
-    labels = np.concatenate([yte, ytb, ytp])
+    # v9: held-out digits in boxes a few dozen pixels high (synth.pipeline_cell small, stream 11), cached apart
+    ts, yts = train.small_specs(held, y, 0, train.SMALL_HELD_STREAM, 2, 0, 0)
+    specs = te + tb + tp + ts
+    labels = np.concatenate([yte, ytb, ytp, yts])
     train._init_worker(X, hw, pr)
 
     def cached(path, sp):
@@ -80,7 +82,8 @@ def heldout_sets(cache, with_masks=False):
         np.savez(path, cells=arr)
         return cs
 
-    cells = cached(cache, te + tb) + cached(os.path.splitext(cache)[0] + "-pipeline.npz", tp)
+    cells = (cached(cache, te + tb) + cached(os.path.splitext(cache)[0] + "-pipeline.npz", tp)
+             + cached(os.path.splitext(cache)[0] + "-small.npz", ts))
     masks = [preprocess.ink_mask(c) for c in cells]
     x = np.stack([preprocess.normalize_mask(m) for m in masks]).astype(np.float32)
     kinds = np.array([s[0] for s in specs])
@@ -136,7 +139,8 @@ def main():
 
 
 SETS = (("heldout_mnist_raw", "mnist_raw"), ("heldout_mnist_rendered", "mnist"),
-        ("heldout_mnist_boxed", "box_mnist"), ("heldout_mnist_pipeline", "pipe_mnist"))
+        ("heldout_mnist_boxed", "box_mnist"), ("heldout_mnist_pipeline", "pipe_mnist"),
+        ("heldout_mnist_small_boxes", "small_mnist"))
 
 
 def report(p, labels, kinds):

@@ -396,13 +396,29 @@ def _mnist_like_generator(img28: np.ndarray, height: int, rng) -> np.ndarray | N
     return np.asarray(g.point(lut), dtype=np.float32) / 255.0
 
 
+def thinned(g: np.ndarray, rng) -> np.ndarray:
+    """Glyph coverage g drawn with a finer pen: eroded by 1-2 px at three times its size. MNIST's strokes are
+    about a sixth of the digit's height; a pencil digit in a small box is often one pixel wide."""
+    h, w = g.shape
+    big = np.asarray(Image.fromarray((np.clip(g, 0, 1) * 255).astype(np.uint8)).resize((3 * w, 3 * h), Image.BILINEAR),
+                     dtype=np.float32)
+    big = ndimage.grey_erosion(big, size=int(rng.integers(2, 4)))
+    out = np.asarray(Image.fromarray(big.astype(np.uint8)).resize((w, h), Image.BILINEAR), dtype=np.float32) / 255.0
+    return out if out.max() >= 0.6 else g  # a stroke thinned away would be a digit that is not there
+
+
 def pipeline_cell(cov: np.ndarray | None, rng, mnist28: np.ndarray | None = None, font=False,
-                  mark: str | None = None) -> np.ndarray:
+                  mark: str | None = None, small=False) -> np.ndarray:
     """A cell as the pipeline sees it. cov: cropped glyph coverage (1 = ink); or mnist28 (uint8, ink = 255)
-    drawn the generator's way; or None with mark '-'/'x'/'' (empty box)."""
+    drawn the generator's way; or None with mark '-'/'x'/'' (empty box). small: the box 12-42 px high in the
+    image, as on a 72 dpi scan or a phone photo of a whole page (Honduras actas, the Argentina certificado),
+    lightly blurred and often faint, so the pipeline enlarges it three to eight times."""
     Ht = float(rng.choice([100, 110, 120]))
     Wt = 100.0
-    f = 1.0 if rng.random() < 0.5 else rng.uniform(0.55, 0.8)  # scan at template scale, or a photo
+    if small:
+        f = rng.uniform(0.12, 0.35)
+    else:
+        f = 1.0 if rng.random() < 0.5 else rng.uniform(0.55, 0.8)  # scan at template scale, or a photo
     H, W = Ht * f, Wt * f
     pad = 16
     ph, pw = int(np.ceil(H)) + 2 * pad, int(np.ceil(W)) + 2 * pad
@@ -434,10 +450,17 @@ def pipeline_cell(cov: np.ndarray | None, rng, mnist28: np.ndarray | None = None
         if font and stroke > 5:
             im = im.filter(ImageFilter.MaxFilter(3))
         g = np.asarray(im, dtype=np.float32) / 255.0
+    if g is not None and small and rng.random() < 0.5:
+        g = thinned(g, rng)
     if g is not None:
         img = write_glyph(img, g, pad, W, H, rng)
     # page degradation before the pipeline resamples the cell
-    if rng.random() < 0.6:
+    if small:
+        if rng.random() < 0.4:  # faint pencil or a pale scan: everything closer to the paper
+            img = paper - (paper - img) * rng.uniform(0.45, 0.85)
+        if rng.random() < 0.5:
+            img = ndimage.gaussian_filter(img, rng.uniform(0.2, 0.6))
+    elif rng.random() < 0.6:
         img = ndimage.gaussian_filter(img, rng.uniform(0.3, 1.3))
     img = img + rng.normal(0, rng.uniform(0, 8), img.shape)
     img = np.clip(np.round(img), 0, 255).astype(np.uint8)

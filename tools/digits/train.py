@@ -100,7 +100,10 @@ def _init_worker(images, hw, pr, member=0):
 TRAIN_STREAM = 1
 MNIST_TEST_STREAM = 6  # v4: renderings of MNIST's test-set digits, training only
 MNIST_TRAIN_STREAM = 7  # v7: renderings of MNIST's other 55,000 training digits, training only
-TRAINING_STREAMS = (TRAIN_STREAM, MNIST_TEST_STREAM, MNIST_TRAIN_STREAM)
+SMALL_TRAIN_STREAM = 9  # v9: small boxes, every training digit source
+SMALL_VAL_STREAM = 10  # v9: small boxes, validation digits
+SMALL_HELD_STREAM = 11  # v9: small boxes, held-out digits (reported, never trained on)
+TRAINING_STREAMS = (TRAIN_STREAM, MNIST_TEST_STREAM, MNIST_TRAIN_STREAM, SMALL_TRAIN_STREAM)
 
 
 def cell_seed(stream, index, member=0):
@@ -161,17 +164,41 @@ def make_cell(spec):
         return synth.pipeline_cell(_maybe_augmented_font_glyph(a, b, hw, pr, rng), rng, font=True)
     elif kind in ("pipe_dash", "pipe_cross", "pipe_blank"):
         return synth.pipeline_cell(None, rng, mark={"pipe_dash": "-", "pipe_cross": "x", "pipe_blank": ""}[kind])
+    elif kind == "small_mnist":  # v9: as pipe_mnist, in a box 12-42 px high in the image (synth.pipeline_cell small)
+        m = X[a]
+        if stream in TRAINING_STREAMS and rng.random() < 0.6:
+            c = synth.crop_ink(synth.augment_glyph(synth.place(synth.mnist_glyph(m), rng), rng))
+            m = (np.clip(c, 0, 1) * 255).round().astype(np.uint8) if c is not None else m
+        return synth.pipeline_cell(None, rng, mnist28=m, small=True)
+    elif kind == "small_font":
+        return synth.pipeline_cell(_maybe_augmented_font_glyph(a, b, hw, pr, rng), rng, font=True, small=True)
+    elif kind in ("small_dash", "small_cross", "small_blank"):
+        return synth.pipeline_cell(None, rng, mark={"small_dash": "-", "small_cross": "x", "small_blank": ""}[kind],
+                                   small=True)
     else:
         raise ValueError(kind)
     return synth.render_cell(g, rng)
 
 
+def small_specs(rows, y, n_fonts, stream, per_digit, per_font, n_other):
+    """v9: cells in boxes a few dozen pixels high (kind small_*): per_digit per MNIST row, per_font per font
+    and digit, n_other of each padding mark and of empty boxes, in their own stream."""
+    specs = [("small_mnist", i, 0, stream, j) for j, i in enumerate(i for i in rows for _ in range(per_digit))]
+    specs += [("small_font", f, d, stream, len(specs) + k)
+              for k, (f, d) in enumerate((f, d) for f in range(n_fonts) for d in range(10) for _ in range(per_font))]
+    specs += [(kind, 0, 0, stream, len(specs) + k)
+              for k, kind in enumerate(kind for kind in ("small_dash", "small_cross", "small_blank") for _ in range(n_other))]
+    return specs, np.array([label_of(s, y) for s in specs], dtype=np.int64)
+
+
 def label_of(spec, y):
     kind, a, b = spec[0], spec[1], spec[2]
-    if kind in ("mnist", "mnist_raw", "box_mnist", "pipe_mnist"):
+    if kind in ("mnist", "mnist_raw", "box_mnist", "pipe_mnist", "small_mnist"):
         return int(y[a])
-    if kind in ("font", "box_font", "pipe_font"):
+    if kind in ("font", "box_font", "pipe_font", "small_font"):
         return int(b)
+    if kind.startswith("small_"):
+        return CI[kind[6:]]
     if kind.startswith("box_"):
         return CI[kind[4:]]
     if kind.startswith("pipe_"):
@@ -394,6 +421,9 @@ def main():
     ap.add_argument("--mnist-train", metavar="DIR",
                     help="v7: also train on MNIST's training set fetched into DIR by fetch_mnist_test.sh, without "
                          "mnist_5k's 5,000 digits (55,000): each digit raw, 2 augmented and 1 boxed")
+    ap.add_argument("--small", type=int, default=0, metavar="N",
+                    help="v9: N renderings per training digit (mnist_5k's, and with --mnist-test / --mnist-train "
+                         "theirs) in boxes 12-42 px high in the image, plus fonts and marks so drawn; 0 before v9")
     ap.add_argument("--page-val", help="v3: npz of pagecells.py cells from pages drawn with VALIDATION digits")
     ap.add_argument("--fixtures-only", action="store_true",
                     help="re-export the Swift test fixtures (golden.json, heldout200.bin) from the committed model")
@@ -466,7 +496,18 @@ def main():
                                     2, 0, 0, 0, box_mnist=1)
         tr_specs, ytr = tr_specs + rs_specs, np.concatenate([ytr, yrs])
         print(f"MNIST training set, mnist_5k left out: {len(yr)} digits, {len(rs_specs)} training cells")
+    if args.small:
+        # v9: appended last with their own stream, so every earlier cell keeps its seed
+        every_training_row = train_rows + list(range(n, len(y)))
+        sm_specs, ysm = small_specs(every_training_row[::50] if q else every_training_row, y, len(hw) + len(pr),
+                                    SMALL_TRAIN_STREAM, args.small, 2 * args.small, 1000 * args.small)
+        tr_specs, ytr = tr_specs + sm_specs, np.concatenate([ytr, ysm])
+        print(f"small boxes: {len(sm_specs)} training cells")
     va_specs, yva = build_specs(val_rows, y, hw, pr, 2, 2, 2, 1, 300, box_mnist=2, box_font=0, box_other=100)
+    # v9: validation and held-out digits in small boxes; the held-out set is reported whether or not --small
+    vs_specs, yvs = small_specs(val_rows, y, 0, SMALL_VAL_STREAM, 1, 0, 100) if args.small else ([], np.array([], np.int64))
+    va_specs, yva = va_specs + vs_specs, np.concatenate([yva, yvs])
+    ts_specs, yts = small_specs(held_rows, y, 0, SMALL_HELD_STREAM, 2, 0, 0)
     te_specs, yte = build_specs(held_rows, y, hw, pr, 3, 3, 0, 0, 500)
     # v2: held-out digits written into printed boxes the way the corpus generator does (separate stream)
     tb_specs, ytb = build_specs(held_rows, y, hw, pr, 4, 0, 0, 0, 0, with_raw=False, box_mnist=2)
@@ -498,6 +539,7 @@ def main():
         _, xte = render(pool, te_specs)
         _, xtb = render(pool, tb_specs)
         _, xtp = render(pool, tp_specs)
+        _, xts = render(pool, ts_specs)
         print(f"rendered {len(xtr)} train, {len(xva)} val, {len(xte)} test cells in {time.time() - t0:.0f}s")
 
         if args.init:
@@ -526,6 +568,7 @@ def main():
             "heldout_mnist_rendered": accept_curve(pt[kinds == "mnist"], yte[kinds == "mnist"]),
             "heldout_mnist_boxed": accept_curve(softmax(predict_logits(net, xtb) / temperature), ytb),
             "heldout_mnist_pipeline": accept_curve(softmax(predict_logits(net, xtp) / temperature), ytp),
+            "heldout_mnist_small_boxes": accept_curve(softmax(predict_logits(net, xts) / temperature), yts),
             "synthetic_marks": accept_curve(pt[yte >= 10], yte[yte >= 10]),
             "all_test": accept_curve(pt, yte),
             "temperature": temperature,
