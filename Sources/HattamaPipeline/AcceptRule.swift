@@ -83,8 +83,10 @@ public struct AcceptRule: Sendable {
     public static let digitsMayTouch = "digits_may_touch"
     /// Reason of a field beside whose boxes a number is written, though no box was seen struck out.
     public static let writtenBeside = ConsistencyChecker.writtenBesideReason
+    /// Reason of a boxed field with a box too faint for the ink test in which the classifier sees a digit.
+    public static let faintMark = ConsistencyChecker.faintMarkReason
     /// Reasons that send a field to a person whatever its readers say, its words included.
-    static let alwaysForAPerson: Set<String> = [digitsMayTouch, writtenBeside]
+    static let alwaysForAPerson: Set<String> = [digitsMayTouch, writtenBeside, faintMark]
 
     /// `checkedByEquation`: whether one of the form's equations holds the field, so that a misread both of
     /// its readers share can still be caught.

@@ -53,6 +53,8 @@ final class FieldReader {
         var touchingOrWhole = 0
         /// Wide groups of free-hand ink kept as one digit, `touchingOrWhole` among them.
         var keptWhole = 0
+        /// Boxes too faint for the ink test in which the classifier sees a digit rather than paper.
+        var faintMarks = 0
 
         /// This reading of a number written again beside the boxes, the classifier's text keeping what it
         /// saw struck out in them first ("### 832"), so the record shows both.
@@ -115,6 +117,13 @@ final class FieldReader {
             record.status = .uncertain
             record.reasons.append(AcceptRule.digitsMayTouch)
         }
+        if ink.faintMarks > 0 {
+            // A digit may be missing from the reading, and no candidate value would hold it: a person decides,
+            // and the arithmetic does not wait on it.
+            record.status = .uncertain
+            record.reasons.removeAll { $0 == ConsistencyChecker.needsRelationSupport }
+            record.reasons.append(AcceptRule.faintMark)
+        }
         if writtenBeside {
             // A number beside boxes whose strike the classifier missed: the boxes may hold the struck-out one
             // (a struck 148 read as written balanced an equation in place of the 88 beside it), so only the
@@ -127,6 +136,7 @@ final class FieldReader {
         guard field.kind == .count else { return FieldReading(record: record) }
         let reading = FieldReading(record: record,
                                    candidates: record.status == .accepted || (writtenBeside && !readBeside) || ink.touchingOrWhole > 0
+                                       || ink.faintMarks > 0
                                        ? [] : ValueCandidates.from(ink.predictions),
                                    tesseractConviction: rule.tesseractConviction(ink.evidence, inkedMarks: ink.inkedMarks),
                                    evidence: ink.evidence, inkedMarks: ink.inkedMarks,
@@ -166,6 +176,17 @@ final class FieldReader {
         let narrow = cells.boxes.map { crop($0, inset: Self.boxInkInset) }
         let inked = narrow.map { !CellInk($0).isBlank }
         ink.inkedMarks = inked.filter { $0 }.count
+        if let classifier {
+            // Faint pencil on a pale scan can stay under the ink test's contrast, and the number then reads a digit
+            // short with nothing to say so (Honduras JRV 18118: of "0 0 5" only the first 0 was ink, read 0 at
+            // p = 1.0). A box the test calls blank is looked at: if the classifier sees a digit there rather than
+            // paper, the field's number may be missing it. (A faint dash or X is padding, and costs nothing.)
+            ink.faintMarks = cells.boxes.indices.filter { i in
+                guard !inked[i] else { return false }
+                let prediction = classifier.classify(crop(cells.boxes[i], inset: Self.boxInset))
+                return prediction.best.digit != nil && (prediction.probabilities[.blank] ?? 0) < 0.5
+            }.count
+        }
         guard let first = inked.firstIndex(of: true), let last = inked.lastIndex(of: true) else { return ink }
         let glyphs = narrow[first...last].map { $0.croppedToInk(margin: 2) ?? GrayImage(width: 20, height: 20) }
         ink.evidence.append(readWithTesseract(GrayImage.strip(glyphs, gap: 6, margin: 16)))

@@ -80,4 +80,24 @@ final class RealImageFormsTests: XCTestCase {
         XCTAssertEqual(kenyatta.value, .number(4))
         XCTAssertEqual(kenyatta.status, .uncertain)
     }
+
+    /// Honduras JRV 18118 is a pale 72 dpi scan written in faint pencil: of its null votes "0 0 5" only the
+    /// first 0 passes the ink test, and the field read 0 at p = 1.0, waiting for an equation to accept it. The
+    /// classifier sees marks in the two boxes called blank, so the field goes to a person, with no candidate
+    /// value an equation could settle.
+    func testAFaintDigitTheInkTestMissesSendsTheFieldToAPerson() throws {
+        guard FileManager.default.fileExists(atPath: RepoPaths.realImages.path) else {
+            throw XCTSkip("no real images at \(RepoPaths.realImages.path): set HATTAMA_REALIMAGES to their folder")
+        }
+        let reader = try ShippedReader.make(withClassifier: true)
+        let url = RepoPaths.realImages.appendingPathComponent("hn_2025_pres_acta_cierre_jrv18118.png")
+        guard case .success(let record)? = reader.read(fileAt: url, options: DigitizeOptions()).first?.result else {
+            XCTFail("the Honduras acta is not registered")
+            return
+        }
+        let nullVotes = try XCTUnwrap(record.fields.first { $0.key == "null_votes" })
+        XCTAssertEqual(nullVotes.status, .uncertain)
+        XCTAssertTrue(nullVotes.reasons.contains(AcceptRule.faintMark), "reasons: \(nullVotes.reasons)")
+        XCTAssertFalse(nullVotes.reasons.contains(ConsistencyChecker.needsRelationSupport), "reasons: \(nullVotes.reasons)")
+    }
 }
