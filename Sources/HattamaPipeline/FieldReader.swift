@@ -176,14 +176,16 @@ final class FieldReader {
         let narrow = cells.boxes.map { crop($0, inset: Self.boxInkInset) }
         let inked = narrow.map { !CellInk($0).isBlank }
         ink.inkedMarks = inked.filter { $0 }.count
+        // The classifier's crops, each cut once: the inked span is read from them, and the blank boxes looked at.
+        let wide = classifier == nil ? [] : cells.boxes.map { crop($0, inset: Self.boxInset) }
         if let classifier {
             // Faint pencil on a pale scan can stay under the ink test's contrast, and the number then reads a digit
             // short with nothing to say so (Honduras JRV 18118: of "0 0 5" only the first 0 was ink, read 0 at
             // p = 1.0). A box the test calls blank is looked at: if the classifier sees a digit there rather than
             // paper, the field's number may be missing it. (A faint dash or X is padding, and costs nothing.)
-            ink.faintMarks = cells.boxes.indices.filter { i in
+            ink.faintMarks = wide.indices.filter { i in
                 guard !inked[i] else { return false }
-                let prediction = classifier.classify(crop(cells.boxes[i], inset: Self.boxInset))
+                let prediction = classifier.classify(wide[i])
                 return prediction.best.digit != nil && (prediction.probabilities[.blank] ?? 0) < 0.5
             }.count
         }
@@ -191,8 +193,7 @@ final class FieldReader {
         let glyphs = narrow[first...last].map { $0.croppedToInk(margin: 2) ?? GrayImage(width: 20, height: 20) }
         ink.evidence.append(readWithTesseract(GrayImage.strip(glyphs, gap: 6, margin: 16)))
         if let classifier {
-            let span = cells.boxes[first...last].map { crop($0, inset: Self.boxInset) }
-            ink.predictions = classifier.classify(span, secondLooks: true)
+            ink.predictions = classifier.classify(Array(wide[first...last]), secondLooks: true)
             ink.evidence.append(evidenceFrom(ink.predictions))
         }
         return ink

@@ -48,15 +48,7 @@ final class RealImageFormsTests: XCTestCase {
     /// Without `--form`, the Colombia E-14 is recognised among all installed templates (it was refused as
     /// "not a protocol" while only value-cell outlines could confirm a fit), and its numbers are read.
     func testColombiaE14IsRecognisedWithoutNamingItsForm() throws {
-        guard FileManager.default.fileExists(atPath: RepoPaths.realImages.path) else {
-            throw XCTSkip("no real images at \(RepoPaths.realImages.path): set HATTAMA_REALIMAGES to their folder")
-        }
-        let reader = try ShippedReader.make(withClassifier: true)
-        let url = RepoPaths.realImages.appendingPathComponent("co_2018_senado_e14_delegados_medellin_z01_p01_m010.png")
-        guard case .success(let record)? = reader.read(fileAt: url, options: DigitizeOptions()).first?.result else {
-            XCTFail("the Colombia E-14 is not registered")
-            return
-        }
+        let record = try Self.recordOfRealImage("co_2018_senado_e14_delegados_medellin_z01_p01_m010.png")
         XCTAssertEqual(record.form?.id, "co-2018-senado-e14-delegados")
         let read = record.fields.filter { $0.value != nil }
         XCTAssertEqual(read.count, 7, "every field of the page should carry a reading")
@@ -67,15 +59,7 @@ final class RealImageFormsTests: XCTestCase {
     /// field keeps the boxes' reading (4, padded 000004) and goes to a person, instead of taking 1111 from the
     /// stripes as a number written again.
     func testKenyaFlagStripesBesideTheBoxesAreNotReadAsANumberWrittenAgain() throws {
-        guard FileManager.default.fileExists(atPath: RepoPaths.realImages.path) else {
-            throw XCTSkip("no real images at \(RepoPaths.realImages.path): set HATTAMA_REALIMAGES to their folder")
-        }
-        let reader = try ShippedReader.make(withClassifier: true)
-        let url = RepoPaths.realImages.appendingPathComponent("ke_2013_pres_form34_ngomano_primary_kibwezi_west_p1_scan300dpi.jpg")
-        guard case .success(let record)? = reader.read(fileAt: url, options: DigitizeOptions()).first?.result else {
-            XCTFail("the Kenya form is not registered")
-            return
-        }
+        let record = try Self.recordOfRealImage("ke_2013_pres_form34_ngomano_primary_kibwezi_west_p1_scan300dpi.jpg")
         let kenyatta = try XCTUnwrap(record.fields.first { $0.key == "votes.kenyatta" })
         XCTAssertEqual(kenyatta.value, .number(4))
         XCTAssertEqual(kenyatta.status, .uncertain)
@@ -86,18 +70,29 @@ final class RealImageFormsTests: XCTestCase {
     /// classifier sees marks in the two boxes called blank, so the field goes to a person, with no candidate
     /// value an equation could settle.
     func testAFaintDigitTheInkTestMissesSendsTheFieldToAPerson() throws {
-        guard FileManager.default.fileExists(atPath: RepoPaths.realImages.path) else {
-            throw XCTSkip("no real images at \(RepoPaths.realImages.path): set HATTAMA_REALIMAGES to their folder")
-        }
-        let reader = try ShippedReader.make(withClassifier: true)
-        let url = RepoPaths.realImages.appendingPathComponent("hn_2025_pres_acta_cierre_jrv18118.png")
-        guard case .success(let record)? = reader.read(fileAt: url, options: DigitizeOptions()).first?.result else {
-            XCTFail("the Honduras acta is not registered")
-            return
-        }
+        let record = try Self.recordOfRealImage("hn_2025_pres_acta_cierre_jrv18118.png")
         let nullVotes = try XCTUnwrap(record.fields.first { $0.key == "null_votes" })
         XCTAssertEqual(nullVotes.status, .uncertain)
         XCTAssertTrue(nullVotes.reasons.contains(AcceptRule.faintMark), "reasons: \(nullVotes.reasons)")
         XCTAssertFalse(nullVotes.reasons.contains(ConsistencyChecker.needsRelationSupport), "reasons: \(nullVotes.reasons)")
+    }
+
+    /// The record of a real image read with the shipped templates and classifier, its form identified; skips the
+    /// test when the real images are absent, fails it when the image gives no record.
+    static func recordOfRealImage(_ file: String) throws -> ProtocolRecord {
+        guard FileManager.default.fileExists(atPath: RepoPaths.realImages.path) else {
+            throw XCTSkip("no real images at \(RepoPaths.realImages.path): set HATTAMA_REALIMAGES to their folder")
+        }
+        let reader = try ShippedReader.make(withClassifier: true)
+        let url = RepoPaths.realImages.appendingPathComponent(file)
+        let result = reader.read(fileAt: url, options: DigitizeOptions()).first?.result
+        guard case .success(let record)? = result else { throw NotRegistered(file: file, result: String(describing: result)) }
+        return record
+    }
+
+    struct NotRegistered: Error, CustomStringConvertible {
+        let file: String
+        let result: String
+        var description: String { "\(file) is not registered: \(result)" }
     }
 }

@@ -154,27 +154,20 @@ def make_cell(spec):
         return synth.box_cell(_maybe_augmented_font_glyph(a, b, hw, pr, rng), rng)
     elif kind in ("box_dash", "box_cross", "box_blank"):
         return synth.box_cell(None, rng, mark={"box_dash": "-", "box_cross": "x", "box_blank": ""}[kind])
-    elif kind == "pipe_mnist":  # v3: drawn as generate.py --handwritten draws it, resampled as the pipeline does
-        m = X[a]
-        if stream in TRAINING_STREAMS and rng.random() < 0.6:  # training only: elastic/affine variety
-            c = synth.crop_ink(synth.augment_glyph(synth.place(synth.mnist_glyph(m), rng), rng))
-            m = (np.clip(c, 0, 1) * 255).round().astype(np.uint8) if c is not None else m
-        return synth.pipeline_cell(None, rng, mnist28=m)
-    elif kind == "pipe_font":
-        return synth.pipeline_cell(_maybe_augmented_font_glyph(a, b, hw, pr, rng), rng, font=True)
-    elif kind in ("pipe_dash", "pipe_cross", "pipe_blank"):
-        return synth.pipeline_cell(None, rng, mark={"pipe_dash": "-", "pipe_cross": "x", "pipe_blank": ""}[kind])
-    elif kind == "small_mnist":  # v9: as pipe_mnist, in a box 12-42 px high in the image (synth.pipeline_cell small)
-        m = X[a]
-        if stream in TRAINING_STREAMS and rng.random() < 0.6:
-            c = synth.crop_ink(synth.augment_glyph(synth.place(synth.mnist_glyph(m), rng), rng))
-            m = (np.clip(c, 0, 1) * 255).round().astype(np.uint8) if c is not None else m
-        return synth.pipeline_cell(None, rng, mnist28=m, small=True)
-    elif kind == "small_font":
-        return synth.pipeline_cell(_maybe_augmented_font_glyph(a, b, hw, pr, rng), rng, font=True, small=True)
-    elif kind in ("small_dash", "small_cross", "small_blank"):
-        return synth.pipeline_cell(None, rng, mark={"small_dash": "-", "small_cross": "x", "small_blank": ""}[kind],
-                                   small=True)
+    elif kind.startswith(("pipe_", "small_")):
+        # v3: drawn as generate.py --handwritten draws it, resampled as the pipeline does; v9 (small_*): the same
+        # in a box 12-42 px high in the image
+        small = kind.startswith("small_")
+        what = kind.split("_", 1)[1]
+        if what == "mnist":
+            m = X[a]
+            if stream in TRAINING_STREAMS and rng.random() < 0.6:  # training only: elastic/affine variety
+                c = synth.crop_ink(synth.augment_glyph(synth.place(synth.mnist_glyph(m), rng), rng))
+                m = (np.clip(c, 0, 1) * 255).round().astype(np.uint8) if c is not None else m
+            return synth.pipeline_cell(None, rng, mnist28=m, small=small)
+        if what == "font":
+            return synth.pipeline_cell(_maybe_augmented_font_glyph(a, b, hw, pr, rng), rng, font=True, small=small)
+        return synth.pipeline_cell(None, rng, mark={"dash": "-", "cross": "x", "blank": ""}[what], small=small)
     else:
         raise ValueError(kind)
     return synth.render_cell(g, rng)
@@ -197,12 +190,8 @@ def label_of(spec, y):
         return int(y[a])
     if kind in ("font", "box_font", "pipe_font", "small_font"):
         return int(b)
-    if kind.startswith("small_"):
-        return CI[kind[6:]]
-    if kind.startswith("box_"):
-        return CI[kind[4:]]
-    if kind.startswith("pipe_"):
-        return CI[kind[5:]]
+    if kind.startswith(("box_", "pipe_", "small_")):
+        return CI[kind.split("_", 1)[1]]
     if kind.startswith("struck"):
         return CI["struck"]
     return CI[kind]

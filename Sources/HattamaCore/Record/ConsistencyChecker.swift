@@ -40,6 +40,8 @@ public enum ConsistencyChecker {
     /// Reason of a boxed field with a box too faint for the ink test in which the classifier sees a digit: both
     /// readers may read the number a digit short, so their agreement bounds nothing either.
     public static let faintMarkReason = "faint_mark"
+    /// Reasons under which the readers' agreement on a field bounds nothing.
+    static let agreementBoundsNothing: Set<String> = sameCropReasons.union([faintMarkReason])
 
     /// The fields with relation outcomes applied, the relation records, and the overall status.
     /// `agreementNeedsSureClassifier`: whether readers that agree bound a field only with the classifier at
@@ -131,7 +133,7 @@ public enum ConsistencyChecker {
     /// Whether the field's readers agree, on crops of their own, with the classifier at `agreementFloor` when
     /// `needsSureClassifier`.
     static func agreeSurely(_ field: FieldRecord, needsSureClassifier: Bool) -> Bool {
-        field.readersAgree && field.reasons.allSatisfy { !sameCropReasons.contains($0) && $0 != faintMarkReason }
+        field.readersAgree && field.reasons.allSatisfy { !agreementBoundsNothing.contains($0) }
             && field.readings.allSatisfy { $0.reader != "tesseract" || $0.confidence >= tesseractAgreementFloor }
             && field.readings.allSatisfy {
                 $0.reader != "digit_classifier" || $0.confidence >= (needsSureClassifier ? agreementFloor : classifierAgreementFloor)
