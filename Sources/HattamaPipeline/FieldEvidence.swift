@@ -2,7 +2,7 @@ import HattamaCore
 
 /// What one reader concluded about a field: its digits in order, each with a confidence.
 struct FieldEvidence: Sendable {
-    /// `tesseract`, `digit_classifier` or `words`.
+    /// `tesseract`, `digit_classifier`, `line_reader` or `words`.
     var reader: String
     /// The raw text the reader produced (digits, and `-`/`x` for padding marks).
     var text: String
@@ -21,6 +21,8 @@ struct FieldEvidence: Sendable {
 
     /// Name of the reader of a field's "in words" cell.
     static let wordsReader = "words"
+    /// Name of the handwriting line reader (`LineReaderModel`).
+    static let lineReader = "line_reader"
 
     /// Letter corrections the words parser needed for its number (nil for other readers or no number).
     var wordsCorrections: Int? { wordsOutcome?.reading?.corrections }

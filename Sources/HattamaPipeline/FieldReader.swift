@@ -32,15 +32,20 @@ struct FieldReading {
 final class FieldReader {
     let engine: TesseractEngine
     let classifier: DigitClassifier?
+    /// Tesseract with the handwriting line model (`LineReaderModel`), when the build bundles one.
+    let lineEngine: TesseractEngine?
     /// Reads "in words" cells when the digits alone cannot be accepted.
     let wordsReader = WordsReader()
+    /// Shown every strip of digits given to Tesseract, when set (`DigitizeOptions.tesseractStripDirectory`).
+    var stripObserver: ((GrayImage) -> Void)?
 
     /// Height in pixels that a value cell is resampled to before reading.
     static let cellHeight = 56.0
 
-    init(engine: TesseractEngine, classifier: DigitClassifier?) {
+    init(engine: TesseractEngine, classifier: DigitClassifier?, lineEngine: TesseractEngine? = nil) {
         self.engine = engine
         self.classifier = classifier
+        self.lineEngine = lineEngine
     }
 
     /// What the readers saw in the ink of a field: each reader's evidence, the classifier's verdict on each
@@ -191,7 +196,9 @@ final class FieldReader {
         }
         guard let first = inked.firstIndex(of: true), let last = inked.lastIndex(of: true) else { return ink }
         let glyphs = narrow[first...last].map { $0.croppedToInk(margin: 2) ?? GrayImage(width: 20, height: 20) }
-        ink.evidence.append(readWithTesseract(GrayImage.strip(glyphs, gap: 6, margin: 16)))
+        let strip = GrayImage.strip(glyphs, gap: 6, margin: 16)
+        ink.evidence.append(readWithTesseract(strip))
+        if let line = readWithLineReader(strip) { ink.evidence.append(line) }
         if let classifier {
             ink.predictions = classifier.classify(Array(wide[first...last]), secondLooks: true)
             ink.evidence.append(evidenceFrom(ink.predictions))
@@ -207,7 +214,9 @@ final class FieldReader {
         var ink = InkReading()
         guard let crop = inkedCrop(rect, inset: inset, on: page, homography: homography,
                                    pastLeadingRule: pastLeadingRule) else { return ink }
-        ink.evidence.append(readWithTesseract(GrayImage.strip([crop], gap: 0, margin: 16)))
+        let strip = GrayImage.strip([crop], gap: 0, margin: 16)
+        ink.evidence.append(readWithTesseract(strip))
+        if let line = readWithLineReader(strip) { ink.evidence.append(line) }
         let segmentation = classifier.map { InkSegmenter.segment(crop, judgedBy: $0) }
         let pieces = segmentation?.pieces ?? InkSegmenter.segmentDigits(in: crop)
         ink.inkedMarks = pieces.count
@@ -272,6 +281,7 @@ final class FieldReader {
     }
 
     private func readWithTesseract(_ strip: GrayImage) -> FieldEvidence {
+        stripObserver?(strip)
         let reading = engine.readDigits(strip)
         var digits: [Int] = [], confidences: [Double] = [], runnersUp: [(digit: Int, confidence: Double)?] = []
         for symbol in reading.symbols {
@@ -285,6 +295,30 @@ final class FieldReader {
         }
         return FieldEvidence(reader: "tesseract", text: reading.compactText, digits: digits, digitConfidences: confidences,
                              unreadableMarks: 0, runnersUp: runnersUp)
+    }
+
+    /// The handwriting line reader on the strip Tesseract read: one line, digits and padding marks, each digit
+    /// with its confidence. A mark after the first digit is unreadable, as for the classifier.
+    private func readWithLineReader(_ strip: GrayImage) -> FieldEvidence? {
+        guard let lineEngine else { return nil }
+        let reading = lineEngine.readDigits(strip, whitelist: LineReaderModel.characters)
+        var digits: [Int] = [], confidences: [Double] = [], marks = 0, unreadable = 0
+        for symbol in reading.symbols {
+            for character in symbol.text {
+                if let digit = character.wholeNumberValue {
+                    digits.append(digit)
+                    // Tesseract's word confidence tells doubtful lines apart where its symbols' do not (nearly all
+                    // at 0.9 or more on this model): a digit is no surer than its line.
+                    confidences.append(min(symbol.confidence, reading.minWordConfidence))
+                } else if !digits.isEmpty {
+                    unreadable += 1
+                }
+                marks += 1
+            }
+        }
+        return FieldEvidence(reader: FieldEvidence.lineReader, text: reading.compactText, digits: digits,
+                             digitConfidences: confidences, unreadableMarks: unreadable, markCount: marks,
+                             runnersUp: Array(repeating: nil, count: digits.count))
     }
 
     private func evidenceFrom(_ predictions: [DigitPrediction]) -> FieldEvidence {

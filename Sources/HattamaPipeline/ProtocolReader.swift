@@ -15,6 +15,9 @@ public struct DigitizeOptions: Sendable {
     public var maxMegapixels: Double
     /// When a reading may be accepted without a person.
     public var acceptRule: AcceptRule = .default
+    /// Write each field's strip of digits, as Tesseract reads it, here as `IMAGE-pPAGE.KEY.png` (training data
+    /// for the handwriting line reader: tools/digits/README.md).
+    public var tesseractStripDirectory: URL?
 
     public init(formID: String? = nil, electionID: String? = nil, debugOverlayDirectory: URL? = nil,
                 maxMegapixels: Double = DecodeLimits.default.maxMegapixels) {
@@ -53,10 +56,12 @@ public final class ProtocolReader {
 
     public init(catalog: TemplateCatalog, classifier: DigitClassifier?) throws(DigitizeError) {
         self.catalog = catalog
-        producer = Producer(digitModel: classifier?.modelDigest)
         do {
             let engine = try TesseractEngine(languages: "eng")
-            fieldReader = FieldReader(engine: engine, classifier: classifier)
+            // The line reader stands beside the classifier: without a classifier it has no one to agree with.
+            let lineEngine = classifier == nil ? nil : try LineReaderModel.engine()
+            fieldReader = FieldReader(engine: engine, classifier: classifier, lineEngine: lineEngine)
+            producer = Producer(digitModel: classifier?.modelDigest, lineModel: lineEngine == nil ? nil : LineReaderModel.digest)
         } catch {
             throw .engine(error.description)
         }
@@ -106,9 +111,14 @@ public final class ProtocolReader {
         let wordsLanguages = NumberLanguage.languages(forCountry: form.template.country)
         // A field in an equation may be settled by the arithmetic alone: its words cell waits until then.
         let inEquations = Set(form.relations.filter { $0.comparison == .equal }.flatMap(\.keys))
-        var readings = form.fields.map {
-            fieldReader.read($0, on: image, homography: registration.homography, rule: options.acceptRule,
-                             inEquation: inEquations.contains($0.key), pageWidth: form.template.page.width)
+        var readings = form.fields.map { field in
+            fieldReader.stripObserver = options.tesseractStripDirectory.map { directory in
+                let name = "\((source.path as NSString).lastPathComponent)-p\(source.page).\(field.key).png"
+                return { strip in try? ImageWriter.writePNG(strip, to: directory.appendingPathComponent(name)) }
+            }
+            defer { fieldReader.stripObserver = nil }
+            return fieldReader.read(field, on: image, homography: registration.homography, rule: options.acceptRule,
+                                    inEquation: inEquations.contains(field.key), pageWidth: form.template.page.width)
         }
         // Judged on the digits alone: the words read below add no Tesseract or classifier reading.
         let tesseractIsReliable = ArithmeticReading.tesseractIsReliable(on: readings, rule: options.acceptRule)

@@ -40,6 +40,18 @@ struct AcceptRuleOverrides: ParsableArguments {
             help: "Lowest probability of the classifier's own reading of a field on which a balancing equation may overrule Tesseract (calibration sweeps; above 1 turns it off).")
     var tesseractOverruleFloor: Double?
 
+    @Option(name: .customLong("line-reader-floor"),
+            help: "Lowest confidence of the handwriting line reader beside an agreeing classifier (calibration sweeps; above 1 turns its say off).")
+    var lineReaderFloor: Double?
+
+    @Option(name: .customLong("line-companion-floor"),
+            help: "Lowest probability of the classifier beside an agreeing line reader, on a field an equation checks (calibration sweeps).")
+    var lineCompanionFloor: Double?
+
+    @Option(name: .customLong("line-companion-unchecked-floor"),
+            help: "The same on a field no equation checks (calibration sweeps).")
+    var lineCompanionUncheckedFloor: Double?
+
     /// `rule` with every given option in place of its default.
     func apply(to rule: inout AcceptRule) {
         if let classifierAloneFloor { rule.classifierAloneFloor = classifierAloneFloor }
@@ -51,5 +63,8 @@ struct AcceptRuleOverrides: ParsableArguments {
         if let tesseractOverruleFloor { rule.tesseractOverruleFloor = tesseractOverruleFloor }
         if let arithmeticCorrectionFloor { rule.arithmeticCorrectionFloor = arithmeticCorrectionFloor }
         if let arithmeticPlausibility { rule.arithmeticPlausibility = arithmeticPlausibility }
+        if let lineReaderFloor { rule.lineReaderFloor = lineReaderFloor > 1 ? nil : lineReaderFloor }
+        if let lineCompanionFloor { rule.lineCompanionFloor = lineCompanionFloor }
+        if let lineCompanionUncheckedFloor { rule.lineCompanionUncheckedFloor = lineCompanionUncheckedFloor }
     }
 }

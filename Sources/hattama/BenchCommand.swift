@@ -59,10 +59,20 @@ struct AccuracyBench: ParsableCommand {
     @Flag(name: .customLong("per-image"), help: "Also report each image as a group of its own.")
     var perImage = false
 
+    @Option(help: "Also write every record as JSON Lines into this file (for tools/corpus/open_equations.py and tools/linereader/line_reader.py agreement).")
+    var records: String?
+
     @OptionGroup(title: "Accept rule (calibration sweeps)")
     var rule: AcceptRuleOverrides
 
     func run() throws {
+        let recordsFile: FileHandle? = try records.map { path in
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw ValidationError("cannot write --records \(path): check that its folder exists and is writable")
+            }
+            return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        }
+        defer { try? recordsFile?.close() }
         let catalog = try Environment.catalog(seeds: seeds)
         let corpus = try Corpus(directory: self.corpus, limit: limit)
         let report = AccuracyReport(perImage: perImage) { record in
@@ -74,6 +84,10 @@ struct AccuracyBench: ParsableCommand {
         try ParallelDigitizer.run(files: corpus.items.map(\.image), workers: jobs, catalog: catalog,
                                   classifier: Environment.classifier(), options: options) { index, outcomes in
             report.add(outcomes.first, truth: corpus.items[index].truth, image: corpus.items[index].image)
+            if let recordsFile, case .success(let record)? = outcomes.first?.result,
+               let line = try? RecordOutput.encoder(pretty: false).encode(record) {
+                recordsFile.write(line + Data("\n".utf8))
+            }
         }
         if json {
             let encoder = RecordOutput.encoder(pretty: true)

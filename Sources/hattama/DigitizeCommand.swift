@@ -30,6 +30,10 @@ struct DigitizeCommand: ParsableCommand {
     @Option(name: .customLong("debug-overlay"), help: "Write an image per page with the template's boxes drawn on it.")
     var debugOverlay: String?
 
+    @Option(name: .customLong("dump-strips"),
+            help: "Write each field's strip of digits as Tesseract reads it into this folder (training data).")
+    var dumpStrips: String?
+
     @Option(help: "Output on standard output: auto (summary on a terminal, JSON Lines otherwise), jsonl or summary.")
     var format: OutputFormat = .auto
 
@@ -57,9 +61,13 @@ struct DigitizeCommand: ParsableCommand {
         }
         let files = Environment.expandInputs(images)
         guard !files.isEmpty else { throw ValidationError("no image files found in \(images.joined(separator: " "))") }
-        let options = DigitizeOptions(formID: form, electionID: election,
+        var options = DigitizeOptions(formID: form, electionID: election,
                                       debugOverlayDirectory: debugOverlay.map { URL(fileURLWithPath: $0) },
                                       maxMegapixels: maxMegapixels)
+        if let dumpStrips {
+            try FileManager.default.createDirectory(atPath: dumpStrips, withIntermediateDirectories: true)
+            options.tesseractStripDirectory = URL(fileURLWithPath: dumpStrips)
+        }
         let summary = format == .summary || (format == .auto && Environment.stdoutIsTerminal && out == nil)
         let outDirectory = out.map { URL(fileURLWithPath: $0) }
         if let outDirectory {

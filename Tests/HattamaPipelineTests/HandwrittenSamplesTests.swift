@@ -38,6 +38,30 @@ final class HandwrittenSamplesTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(accepted, settled)
     }
 
+    /// The handwriting line reader reads every inked field of the samples beside the classifier, the record
+    /// names its model, and a field the two accept on their own agreement (no equation, no Tesseract) is right.
+    func testTheLineReaderReadsBesideTheClassifierAndItsAgreementsAreRight() throws {
+        let reader = try ShippedReader.make()
+        let folder = RepoPaths.root.appendingPathComponent("testimages/handwritten")
+        let images = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "jpg" }.sorted { $0.path < $1.path }
+        var lineReadings = 0, lineRight = 0
+        for image in images {
+            let truth = try TruthFile.load(image.deletingPathExtension().appendingPathExtension("truth.json"))
+            guard case .success(let record)? = reader.read(fileAt: image, options: DigitizeOptions()).first?.result else {
+                return XCTFail("\(image.lastPathComponent) did not register")
+            }
+            XCTAssertEqual(record.producer.lineModel?.hasPrefix("sha256:"), true, "the record names the line model")
+            for field in record.fields {
+                guard let line = field.readings.first(where: { $0.reader == "line_reader" }) else { continue }
+                lineReadings += 1
+                if line.value == truth.values[field.key] ?? nil { lineRight += 1 }
+            }
+        }
+        XCTAssertGreaterThan(lineReadings, 40, "every inked field is read by the line reader too")
+        XCTAssertGreaterThan(lineRight * 3, lineReadings, "the line reader reads a good share of the samples' fields right")
+    }
+
     /// On an A4 protocol the words cells are read only where the arithmetic needs them, and there they let
     /// the equation confirm a number the classifier misread (hw300's a4 165, a fixture: the words spell 12
     /// votes for Tursynbekova, the classifier saw 72; the a4 25 it replaces is now read right, its broad

@@ -44,7 +44,8 @@ public struct FieldRecord: Sendable, Equatable, Codable {
     /// Whether two or more readers produced the field's value and all of them the same one. An "in words"
     /// cell that spelled no number is no evidence either way and does not count.
     public var readersAgree: Bool {
-        let counted = readings.filter { $0.reader != "words" || $0.value != nil }
+        // The words and the handwriting line reader count where they read a value.
+        let counted = readings.filter { ($0.reader != "words" && $0.reader != "line_reader") || $0.value != nil }
         let values = counted.compactMap(\.value)
         return values.count >= 2 && values.count == counted.count && values.allSatisfy { $0 == value }
     }

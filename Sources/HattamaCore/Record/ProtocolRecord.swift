@@ -98,16 +98,22 @@ public struct Producer: Sendable, Equatable, Codable {
     /// "sha256:" and the hex digest of the digit classifier's weights file (digit-classifier.json); nil
     /// when no classifier read the page.
     public var digitModel: String?
+    /// "sha256:" and the hex digest of the handwriting line reader's model (hwdigits.traineddata); nil when no
+    /// line reader read the page.
+    public var lineModel: String?
 
     enum CodingKeys: String, CodingKey {
         case tool, version
         case digitModel = "digit_model"
+        case lineModel = "line_model"
     }
 
-    public init(tool: String = "hattama", version: String = HattamaVersion.string, digitModel: String? = nil) {
+    public init(tool: String = "hattama", version: String = HattamaVersion.string, digitModel: String? = nil,
+                lineModel: String? = nil) {
         self.tool = tool
         self.version = version
         self.digitModel = digitModel
+        self.lineModel = lineModel
     }
 
     public static let current = Producer()

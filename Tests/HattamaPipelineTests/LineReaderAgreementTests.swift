@@ -1,0 +1,86 @@
+import XCTest
+@testable import HattamaCore
+@testable import HattamaPipeline
+
+/// The handwriting line reader reads a field's whole strip as one line; where it and the digit classifier,
+/// which reads cell by cell, read the same number in as many marks as there is ink, the field is accepted
+/// without waiting for an equation. Anything short of that leaves the decision to the other rules.
+final class LineReaderAgreementTests: XCTestCase {
+    private let rule = AcceptRule.default
+    private let field = FieldSpec(key: "voters_on_list", line: 1, kind: .count, label: LocalizedText([:]),
+                                  cells: DigitCells(x: 0, y: 0, width: 100, height: 110, count: 5, pitch: 110),
+                                  box: nil, words: nil)
+    private let box = ImageBox(x: 0, y: 0, width: 100, height: 40)
+
+    private func evidence(_ reader: String, _ text: String, confidence: Double) -> FieldEvidence {
+        let digits = text.compactMap(\.wholeNumberValue)
+        return FieldEvidence(reader: reader, text: text, digits: digits,
+                             digitConfidences: digits.map { _ in confidence }, unreadableMarks: 0,
+                             markCount: text.count, runnersUp: digits.map { _ in nil })
+    }
+
+    private func decide(classifier: (String, Double), line: (String, Double)?, tesseract: (String, Double) = ("", 0),
+                        inkedMarks: Int = 4, checkedByEquation: Bool = false, in spec: FieldSpec? = nil) -> FieldRecord {
+        var readers = [evidence("tesseract", tesseract.0, confidence: tesseract.1),
+                       evidence("digit_classifier", classifier.0, confidence: classifier.1)]
+        if let line { readers.append(evidence(FieldEvidence.lineReader, line.0, confidence: line.1)) }
+        return rule.decide(field: spec ?? field, evidence: readers, inkedMarks: inkedMarks, box: box,
+                           checkedByEquation: checkedByEquation)
+    }
+
+    func testTwoHandwritingReadersOfDifferentKindsThatAgreeAcceptAFieldNoEquationChecks() {
+        let record = decide(classifier: ("1284", 0.995), line: ("1284", 0.95))
+        XCTAssertEqual(record.status, .accepted)
+        XCTAssertEqual(record.value, .number(1284))
+        XCTAssertEqual(record.readings.map(\.reader), ["tesseract", "digit_classifier", "line_reader"],
+                       "every reader's reading stays in the record")
+    }
+
+    func testPaddingMarksCountAsMarksAndDoNotChangeTheNumber() {
+        XCTAssertEqual(decide(classifier: ("--52", 0.995), line: ("--52", 0.95)).value, .number(52))
+        XCTAssertEqual(decide(classifier: ("--52", 0.995), line: ("--52", 0.95)).status, .accepted)
+    }
+
+    func testWithoutTheLineReaderTheClassifierAloneWaitsForAnEquation() {
+        let record = decide(classifier: ("1284", 0.995), line: nil)
+        XCTAssertEqual(record.status, .uncertain)
+        XCTAssertEqual(record.reasons, [ConsistencyChecker.needsRelationSupport])
+    }
+
+    func testReadersThatDisagreeAcceptNothing() {
+        XCTAssertEqual(decide(classifier: ("1284", 0.995), line: ("1784", 0.99)).status, .uncertain)
+    }
+
+    func testALineReadingWithADigitMoreOrLessThanTheInkAcceptsNothing() {
+        // Both read 134 where four boxes hold ink: a digit may be lost to both.
+        XCTAssertEqual(decide(classifier: ("134", 0.99), line: ("134", 0.99), inkedMarks: 4).status, .uncertain)
+    }
+
+    func testAnUnsureReaderAcceptsNothing() {
+        XCTAssertEqual(decide(classifier: ("1284", 0.995), line: ("1284", 0.4)).status, .uncertain)
+        XCTAssertNotEqual(decide(classifier: ("1284", 0.97), line: ("1284", 0.99)).status, .accepted,
+                          "a field no equation checks needs the classifier all but certain")
+        XCTAssertEqual(decide(classifier: ("1284", 0.97), line: ("1284", 0.99), checkedByEquation: true).status, .accepted,
+                       "an equation still checks a field it holds, after it is accepted")
+        XCTAssertNotEqual(decide(classifier: ("770", 0.907), line: ("770", 0.872), inkedMarks: 3, checkedByEquation: true).status,
+                          .accepted, "seed 26's RU 0079: 970 read 770 by both")
+    }
+
+    func testFreeHandCellsAreLeftToTheWords() {
+        // hw300's A4 0149: 310 read 30 by both, the 1 lost to the crop.
+        let freeHand = FieldSpec(key: "against_all", line: 9, kind: .count, label: LocalizedText([:]), cells: nil,
+                                 box: TemplateRect(x: 0, y: 0, width: 420, height: 110), words: nil)
+        XCTAssertNotEqual(decide(classifier: ("30", 1.0), line: ("30", 0.62), inkedMarks: 2, in: freeHand).status, .accepted)
+    }
+
+    func testTesseractConvincedOfAnotherNumberVetoes() {
+        XCTAssertEqual(decide(classifier: ("1284", 0.995), line: ("1284", 0.95), tesseract: ("1754", 0.98)).status, .uncertain)
+    }
+
+    func testTheLineReaderAloneDoesNotMakeReadersAgreeWhenItReadNothing() {
+        var record = decide(classifier: ("1284", 0.995), line: ("", 0), tesseract: ("1284", 0.99))
+        XCTAssertEqual(record.status, .accepted, "Tesseract and the classifier agree as before")
+        record.readings.removeAll { $0.reader == "tesseract" }
+        XCTAssertFalse(record.readersAgree, "one reader with a value is not agreement")
+    }
+}
