@@ -60,6 +60,8 @@ final class FieldReader {
         var keptWhole = 0
         /// Boxes too faint for the ink test in which the classifier sees a digit rather than paper.
         var faintMarks = 0
+        /// The strip of the inked boxes' glyphs Tesseract read, for the line reader where it is needed.
+        var boxStrip: GrayImage?
 
         /// This reading of a number written again beside the boxes, the classifier's text keeping what it
         /// saw struck out in them first ("### 832"), so the record shows both.
@@ -110,6 +112,13 @@ final class FieldReader {
         let box = homography.boundingBox(of: rect)
         var record = rule.decide(field: field, evidence: ink.evidence, inkedMarks: ink.inkedMarks, box: box,
                                  checkedByEquation: inEquation)
+        if record.status != .accepted, !readBeside, let strip = ink.boxStrip, let line = readWithLineReader(strip) {
+            // Boxes the digit readers did not settle between them: the line reader may be the classifier's second
+            // reader (`AcceptRule.handwritingReadersAgree`). Read only here, it costs printed pages nothing.
+            ink.evidence.append(line)
+            record = rule.decide(field: field, evidence: ink.evidence, inkedMarks: ink.inkedMarks, box: box,
+                                 checkedByEquation: inEquation)
+        }
         if corrected {
             // Both readers read the one crop beside the boxes, so their agreement is not enough: a rewritten
             // number goes to a person unless the protocol's arithmetic settles it.
@@ -198,7 +207,7 @@ final class FieldReader {
         let glyphs = narrow[first...last].map { $0.croppedToInk(margin: 2) ?? GrayImage(width: 20, height: 20) }
         let strip = GrayImage.strip(glyphs, gap: 6, margin: 16)
         ink.evidence.append(readWithTesseract(strip))
-        if let line = readWithLineReader(strip) { ink.evidence.append(line) }
+        ink.boxStrip = strip
         if let classifier {
             ink.predictions = classifier.classify(Array(wide[first...last]), secondLooks: true)
             ink.evidence.append(evidenceFrom(ink.predictions))
@@ -214,9 +223,7 @@ final class FieldReader {
         var ink = InkReading()
         guard let crop = inkedCrop(rect, inset: inset, on: page, homography: homography,
                                    pastLeadingRule: pastLeadingRule) else { return ink }
-        let strip = GrayImage.strip([crop], gap: 0, margin: 16)
-        ink.evidence.append(readWithTesseract(strip))
-        if let line = readWithLineReader(strip) { ink.evidence.append(line) }
+        ink.evidence.append(readWithTesseract(GrayImage.strip([crop], gap: 0, margin: 16)))
         let segmentation = classifier.map { InkSegmenter.segment(crop, judgedBy: $0) }
         let pieces = segmentation?.pieces ?? InkSegmenter.segmentDigits(in: crop)
         ink.inkedMarks = pieces.count
