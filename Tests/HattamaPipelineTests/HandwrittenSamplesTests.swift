@@ -38,14 +38,15 @@ final class HandwrittenSamplesTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(accepted, settled)
     }
 
-    /// The handwriting line reader reads every inked field of the samples beside the classifier, the record
-    /// names its model, and a field the two accept on their own agreement (no equation, no Tesseract) is right.
-    func testTheLineReaderReadsBesideTheClassifierAndItsAgreementsAreRight() throws {
+    /// The handwriting line reader is asked about the boxes Tesseract and the classifier left open, never about
+    /// free-hand cells; the record names its model; and a field accepted on its agreement with the classifier
+    /// alone is right.
+    func testTheLineReaderReadsOpenBoxesAndWhatItsAgreementAcceptsIsRight() throws {
         let reader = try ShippedReader.make()
         let folder = RepoPaths.root.appendingPathComponent("testimages/handwritten")
         let images = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "jpg" }.sorted { $0.path < $1.path }
-        var lineReadings = 0, lineRight = 0
+        var lineReadings = 0, acceptedOnAgreement = 0
         for image in images {
             let truth = try TruthFile.load(image.deletingPathExtension().appendingPathExtension("truth.json"))
             guard case .success(let record)? = reader.read(fileAt: image, options: DigitizeOptions()).first?.result else {
@@ -55,11 +56,16 @@ final class HandwrittenSamplesTests: XCTestCase {
             for field in record.fields {
                 guard let line = field.readings.first(where: { $0.reader == "line_reader" }) else { continue }
                 lineReadings += 1
-                if line.value == truth.values[field.key] ?? nil { lineRight += 1 }
+                XCTAssertFalse(image.lastPathComponent.contains("-a4-"), "the A4 form's cells are free-hand: \(field.key)")
+                let others = field.readings.filter { $0.reader != "line_reader" && $0.reader != "digit_classifier" }
+                if field.isTrusted, line.value == field.value, !others.contains(where: { $0.value == field.value }) {
+                    acceptedOnAgreement += 1
+                    XCTAssertEqual(field.value, truth.values[field.key] ?? nil, "\(image.lastPathComponent) \(field.key)")
+                }
             }
         }
-        XCTAssertGreaterThan(lineReadings, 40, "every inked field is read by the line reader too")
-        XCTAssertGreaterThan(lineRight * 3, lineReadings, "the line reader reads a good share of the samples' fields right")
+        XCTAssertGreaterThan(lineReadings, 10, "open boxes of the handwritten samples are read by the line reader")
+        XCTAssertGreaterThan(acceptedOnAgreement, 0, "some field is accepted on the two handwriting readers' agreement")
     }
 
     /// On an A4 protocol the words cells are read only where the arithmetic needs them, and there they let
