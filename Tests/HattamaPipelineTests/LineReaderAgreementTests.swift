@@ -77,10 +77,13 @@ final class LineReaderAgreementTests: XCTestCase {
         XCTAssertEqual(decide(classifier: ("1284", 0.995), line: ("1284", 0.95), tesseract: ("1754", 0.98)).status, .uncertain)
     }
 
-    func testTheLineReaderAloneDoesNotMakeReadersAgreeWhenItReadNothing() {
-        var record = decide(classifier: ("1284", 0.995), line: ("", 0), tesseract: ("1284", 0.99))
-        XCTAssertEqual(record.status, .accepted, "Tesseract and the classifier agree as before")
+    func testTheLineReaderNeitherMakesNorBreaksTheOtherReadersAgreement() {
+        // printed800's RU 0015: Tesseract and the classifier read 1663, the line reader 185853; the form's broken
+        // relation must still be found on the two readers' agreement.
+        var record = decide(classifier: ("1663", 0.88), line: ("185853", 0.07), tesseract: ("1663", 0.99))
+        XCTAssertTrue(record.readersAgree, "a line reading of another number does not undo the agreement")
         record.readings.removeAll { $0.reader == "tesseract" }
-        XCTAssertFalse(record.readersAgree, "one reader with a value is not agreement")
+        record.readings.append(ReaderReading(reader: "line_reader", text: "1663", value: .number(1663), confidence: 0.9))
+        XCTAssertFalse(record.readersAgree, "nor does a line reading of the same number make the classifier agree with itself")
     }
 }

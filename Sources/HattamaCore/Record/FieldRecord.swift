@@ -42,10 +42,12 @@ public struct FieldRecord: Sendable, Equatable, Codable {
     }
 
     /// Whether two or more readers produced the field's value and all of them the same one. An "in words"
-    /// cell that spelled no number is no evidence either way and does not count.
+    /// cell that spelled no number is no evidence either way and does not count, nor does the line reader.
     public var readersAgree: Bool {
-        // The words and the handwriting line reader count where they read a value.
-        let counted = readings.filter { ($0.reader != "words" && $0.reader != "line_reader") || $0.value != nil }
+        // The handwriting line reader has its say only through its own accept rule: it reads printed digits
+        // badly, and its other number beside an agreeing Tesseract and classifier cost printed800 two of its 88
+        // inconsistent forms found.
+        let counted = readings.filter { $0.reader != "line_reader" && ($0.reader != "words" || $0.value != nil) }
         let values = counted.compactMap(\.value)
         return values.count >= 2 && values.count == counted.count && values.allSatisfy { $0 == value }
     }
