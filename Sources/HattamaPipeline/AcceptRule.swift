@@ -62,7 +62,7 @@ public struct AcceptRule: Sendable {
     /// no wrong value more (docs/accuracy.md, "Ninth session").
     public var wordsCompanionFloor: Double = 0.5
     /// Lowest confidence of the handwriting line reader's weakest character for it to be the classifier's
-    /// second reader (`handwritingReadersAgree`). Nil turns the line reader's say off (it is still recorded).
+    /// second reader (`lineReadingAgreeing`). Nil turns the line reader's say off (it is still recorded).
     public var lineReaderFloor: Double? = 0.5
     /// Lowest probability of the classifier's weakest digit beside an agreeing line reader, for a field an
     /// equation checks and for one no equation checks (the precinct number, voters on the list), where nothing
@@ -110,9 +110,10 @@ public struct AcceptRule: Sendable {
         let tesseract = evidence.first { $0.reader == "tesseract" }
         let classifier = evidence.first { $0.reader == "digit_classifier" }
         var reasons: [String] = []
-        // Values, not bare numbers, are compared: a precinct number keeps its leading zeros. The line reader has
-        // its own rule below.
-        let values = evidence.filter { $0.reader != FieldEvidence.lineReader }.compactMap { $0.value(kind: field.kind)?.description }
+        // The line reader has its own rule below: the agreement, value and confidence here are the others'.
+        let digitReaders = evidence.filter { $0.reader != FieldEvidence.lineReader }
+        // Values, not bare numbers, are compared: a precinct number keeps its leading zeros.
+        let values = digitReaders.compactMap { $0.value(kind: field.kind)?.description }
         if values.count < 2 { reasons.append("single_reader") }
         if Set(values).count > 1 { reasons.append("readers_disagree") }
         if let tesseract {
@@ -133,8 +134,8 @@ public struct AcceptRule: Sendable {
         // free-hand cells, where both read ink that may have lost a digit to the crop (hw300's A4 0149: 310
         // read 30 by both) and the words column is the second reader.
         if !reasons.isEmpty, field.cells != nil, let classifier, let value = classifier.value(kind: field.kind),
-           handwritingReadersAgree(evidence, inkedMarks: inkedMarks, kind: field.kind, checkedByEquation: checkedByEquation),
-           let line = evidence.first(where: { $0.reader == FieldEvidence.lineReader }) {
+           let line = lineReadingAgreeing(evidence, inkedMarks: inkedMarks, kind: field.kind,
+                                          checkedByEquation: checkedByEquation) {
             return FieldRecord(key: field.key, line: field.line, kind: field.kind, value: value, status: .accepted,
                                confidence: 1 - (1 - classifier.confidence) * (1 - line.confidence), reasons: [],
                                box: box, readings: readings,
@@ -151,14 +152,13 @@ public struct AcceptRule: Sendable {
                                alternatives: Self.alternatives(evidence, chosen: value, kind: field.kind))
         }
 
-        let ranked = evidence.filter { $0.number != nil && $0.reader != FieldEvidence.lineReader }
-            .sorted { $0.confidence > $1.confidence }
+        let ranked = digitReaders.filter { $0.number != nil }.sorted { $0.confidence > $1.confidence }
         let chosen = ranked.first
         let value = chosen?.value(kind: field.kind)
         let agreeing = Set(values).count == 1 && values.count >= 2
         let confidence: Double
         if agreeing {
-            confidence = 1 - evidence.filter { $0.reader != FieldEvidence.lineReader }.map { 1 - $0.confidence }.reduce(1, *)
+            confidence = 1 - digitReaders.map { 1 - $0.confidence }.reduce(1, *)
         } else {
             confidence = (chosen?.confidence ?? 0) * 0.5
         }
@@ -168,21 +168,22 @@ public struct AcceptRule: Sendable {
                            alternatives: Self.alternatives(evidence, chosen: value, kind: field.kind))
     }
 
-    /// Whether the classifier and the handwriting line reader read the same value: the classifier's weakest digit
-    /// at least `lineCompanionFloor` (`lineCompanionUncheckedFloor` where no equation checks the field), the line
-    /// reader's weakest character at least `lineReaderFloor`, both seeing as many marks as inked cells or pieces
-    /// and no mark unclassified, and Tesseract not convinced of another number.
-    func handwritingReadersAgree(_ evidence: [FieldEvidence], inkedMarks: Int, kind: FieldKind,
-                                 checkedByEquation: Bool) -> Bool {
+    /// The handwriting line reader's reading when it and the classifier read the same value: the classifier's
+    /// weakest digit at least `lineCompanionFloor` (`lineCompanionUncheckedFloor` where no equation checks the
+    /// field), the line reader's weakest digit at least `lineReaderFloor`, both seeing as many marks as inked
+    /// cells and no mark unclassified, and Tesseract not convinced of another number. Nil otherwise.
+    func lineReadingAgreeing(_ evidence: [FieldEvidence], inkedMarks: Int, kind: FieldKind,
+                             checkedByEquation: Bool) -> FieldEvidence? {
         guard let lineReaderFloor,
               let classifier = evidence.first(where: { $0.reader == "digit_classifier" }),
               let line = evidence.first(where: { $0.reader == FieldEvidence.lineReader }),
-              let value = classifier.value(kind: kind), line.value(kind: kind) == value else { return false }
+              let value = classifier.value(kind: kind), line.value(kind: kind) == value else { return nil }
         let floor = checkedByEquation ? lineCompanionFloor : lineCompanionUncheckedFloor
         let convincedOtherwise = tesseractConviction(evidence, inkedMarks: inkedMarks).map { FieldValue.number($0) != value } ?? false
-        return readsEveryMark(classifier, inkedMarks: inkedMarks, atLeast: floor)
+        let agrees = readsEveryMark(classifier, inkedMarks: inkedMarks, atLeast: floor)
             && line.markCount == inkedMarks && line.unreadableMarks == 0 && line.confidence >= lineReaderFloor
             && !convincedOtherwise
+        return agrees ? line : nil
     }
 
     /// Whether the classifier's reading is strong enough to stand beside one other independent reader: every

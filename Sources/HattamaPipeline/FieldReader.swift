@@ -112,9 +112,10 @@ final class FieldReader {
         let box = homography.boundingBox(of: rect)
         var record = rule.decide(field: field, evidence: ink.evidence, inkedMarks: ink.inkedMarks, box: box,
                                  checkedByEquation: inEquation)
-        if record.status != .accepted, !readBeside, let strip = ink.boxStrip, let line = readWithLineReader(strip) {
-            // Boxes the digit readers did not settle between them: the line reader may be the classifier's second
-            // reader (`AcceptRule.handwritingReadersAgree`). Read only here, it costs printed pages nothing.
+        if record.status != .accepted, let strip = ink.boxStrip, let line = readWithLineReader(strip) {
+            // Boxes the digit readers did not settle between them (a number read beside them has no box strip): the
+            // line reader may be the classifier's second reader (`AcceptRule.lineReadingAgreeing`). Read only here,
+            // it costs printed pages nothing.
             ink.evidence.append(line)
             record = rule.decide(field: field, evidence: ink.evidence, inkedMarks: ink.inkedMarks, box: box,
                                  checkedByEquation: inEquation)

@@ -16,7 +16,7 @@ public struct DigitizeOptions: Sendable {
     /// When a reading may be accepted without a person.
     public var acceptRule: AcceptRule = .default
     /// Write each field's strip of digits, as Tesseract reads it, here as `IMAGE-pPAGE.KEY.png` (training data
-    /// for the handwriting line reader: tools/digits/README.md).
+    /// for the handwriting line reader: docs/line-reader.md).
     public var tesseractStripDirectory: URL?
 
     public init(formID: String? = nil, electionID: String? = nil, debugOverlayDirectory: URL? = nil,

@@ -73,6 +73,7 @@ struct AccuracyBench: ParsableCommand {
             return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         }
         defer { try? recordsFile?.close() }
+        let recordEncoder = RecordOutput.encoder(pretty: false)
         let catalog = try Environment.catalog(seeds: seeds)
         let corpus = try Corpus(directory: self.corpus, limit: limit)
         let report = AccuracyReport(perImage: perImage) { record in
@@ -85,7 +86,7 @@ struct AccuracyBench: ParsableCommand {
                                   classifier: Environment.classifier(), options: options) { index, outcomes in
             report.add(outcomes.first, truth: corpus.items[index].truth, image: corpus.items[index].image)
             if let recordsFile, case .success(let record)? = outcomes.first?.result,
-               let line = try? RecordOutput.encoder(pretty: false).encode(record) {
+               let line = try? recordEncoder.encode(record) {
                 recordsFile.write(line + Data("\n".utf8))
             }
         }

@@ -88,19 +88,19 @@ def written_text(truth, key):
     return text
 
 
-def strip_truth(strip_path, corpus):
-    """(written text, truth, key) of a strip named IMAGE-pPAGE.KEY.png (IMAGE keeps its extension)."""
+def strip_text(strip_path, corpus):
+    """What was written in the field of a strip named IMAGE-pPAGE.KEY.png (IMAGE keeps its extension)."""
     match = re.match(r"^(.+)-p(\d+)\.(.+)\.png$", os.path.basename(strip_path))
     image, key = match.group(1), match.group(3)
     with open(os.path.join(corpus, os.path.splitext(image)[0] + ".truth.json")) as f:
         truth = json.load(f)
-    return written_text(truth, key), truth, key
+    return written_text(truth, key)
 
 
 def label(args):
     written = skipped = 0
     for path in sorted(glob.glob(os.path.join(args.strips, "*.png"))):
-        text, _, _ = strip_truth(path, args.corpus)
+        text = strip_text(path, args.corpus)
         if text is None:
             skipped += 1
             continue
@@ -108,6 +108,11 @@ def label(args):
             f.write(text + "\n")
         written += 1
     print(f"{args.strips}: {written} strips labelled, {skipped} left out (struck-out or missing values)")
+
+
+def line_box(text, width, height):
+    """A box file naming `text` as the one line of a width x height image (Tesseract's WordStr format)."""
+    return f"WordStr 0 0 {width} {height} 0 #{text}\n\t {width} 0 {width + 1} {height} 0\n"
 
 
 def make_lstmf(png):
@@ -118,7 +123,7 @@ def make_lstmf(png):
 
     width, height = Image.open(png).size
     with open(base + ".box", "w") as f:
-        f.write(f"WordStr 0 0 {width} {height} 0 #{text}\n\t {width} 0 {width + 1} {height} 0\n")
+        f.write(line_box(text, width, height))
     subprocess.run(["tesseract", png, base, "--psm", "7", "lstm.train"], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, OMP_THREAD_LIMIT="1"))
     return base + ".lstmf"
@@ -132,7 +137,7 @@ def starter(work):
     os.makedirs(lang_dir, exist_ok=True)
     box = os.path.join(work, "charset.box")
     with open(box, "w") as f:
-        f.write(f"WordStr 0 0 100 40 0 #{CHARSET}\n\t 101 0 102 40 0\n")
+        f.write(line_box(CHARSET, 100, 40))
     unicharset = os.path.join(work, "charset.unicharset")
     subprocess.run(["unicharset_extractor", "--output_unicharset", unicharset, "--norm_mode", "1", box],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -217,7 +222,7 @@ def evaluate(args):
     pngs = sorted(glob.glob(os.path.join(args.strips, "*.png")))
     truths = {}
     for png in pngs:
-        text, _, key = strip_truth(png, args.corpus)
+        text = strip_text(png, args.corpus)
         if text is not None:
             truths[png] = text
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
