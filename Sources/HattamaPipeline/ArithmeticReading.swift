@@ -143,11 +143,11 @@ enum ArithmeticReading {
     /// values read: judging it again without the withdrawn values found 7 fewer truly inconsistent forms over
     /// nine handwritten corpora and printed800, and spared only 1 consistent one.
     static func check(_ fields: [FieldRecord], relations: [ControlRelation], tesseractIsReliable: Bool,
-                      judgedSegmentation: Set<String>)
+                      judgedSegmentation: Set<String>, standingAlone: Set<String> = [])
         -> (fields: [FieldRecord], relations: [RelationRecord], status: ProtocolStatus) {
         var checked = ConsistencyChecker.check(fields: fields, relations: relations,
                                                agreementNeedsSureClassifier: !tesseractIsReliable,
-                                               judgedSegmentation: judgedSegmentation)
+                                               judgedSegmentation: judgedSegmentation, standingAlone: standingAlone)
         withdrawSettledBesideBroken(&checked.fields, relations: checked.relations,
                                     acceptedBefore: Set(fields.filter(\.isTrusted).map(\.key)))
         return checked

@@ -21,7 +21,7 @@ struct FieldEvidence: Sendable {
 
     /// Name of the reader of a field's "in words" cell.
     static let wordsReader = "words"
-    /// Name of the handwriting line reader (`LineReaderModel`).
+    /// Name of the handwriting line reader (`StripReader`).
     static let lineReader = "line_reader"
 
     /// Letter corrections the words parser needed for its number (nil for other readers or no number).

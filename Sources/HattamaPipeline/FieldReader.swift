@@ -22,6 +22,10 @@ struct FieldReading {
     /// Whether a wide group of free-hand ink was kept as one digit (`InkSegmenter.Segmentation.keptWhole`):
     /// the digit count rests on a judgement the probabilities do not show.
     var segmentationJudged = false
+    /// Whether its readers would have accepted the field had no equation checked it (`AcceptRule.decide` with
+    /// `checkedByEquation: false`): a broken equation then need not cast doubt on it
+    /// (`ConsistencyChecker.keysToBlame`).
+    var standsAlone = false
 
     /// The probability of the classifier's first reading (0 when its cells spell nothing).
     var ownReadingProbability: Double { candidates.first?.probability ?? 0 }
@@ -32,8 +36,8 @@ struct FieldReading {
 final class FieldReader {
     let engine: TesseractEngine
     let classifier: DigitClassifier?
-    /// Tesseract with the handwriting line model (`LineReaderModel`), when the build bundles one.
-    let lineEngine: TesseractEngine?
+    /// The handwriting line reader (`StripReader`), beside the classifier.
+    let stripReader: StripReader?
     /// Reads "in words" cells when the digits alone cannot be accepted.
     let wordsReader = WordsReader()
     /// Shown every strip of digits given to Tesseract, when set (`DigitizeOptions.tesseractStripDirectory`).
@@ -42,10 +46,10 @@ final class FieldReader {
     /// Height in pixels that a value cell is resampled to before reading.
     static let cellHeight = 56.0
 
-    init(engine: TesseractEngine, classifier: DigitClassifier?, lineEngine: TesseractEngine? = nil) {
+    init(engine: TesseractEngine, classifier: DigitClassifier?, stripReader: StripReader? = nil) {
         self.engine = engine
         self.classifier = classifier
-        self.lineEngine = lineEngine
+        self.stripReader = stripReader
     }
 
     /// What the readers saw in the ink of a field: each reader's evidence, the classifier's verdict on each
@@ -110,15 +114,24 @@ final class FieldReader {
             ink = readFreeHand(freeBox, inset: 0.04, on: page, homography: homography)
         }
         let box = homography.boundingBox(of: rect)
-        var record = rule.decide(field: field, evidence: ink.evidence, inkedMarks: ink.inkedMarks, box: box,
-                                 checkedByEquation: inEquation)
-        if record.status != .accepted, let strip = ink.boxStrip, let line = readWithLineReader(strip) {
-            // Boxes the digit readers did not settle between them (a number read beside them has no box strip): the
-            // line reader may be the classifier's second reader (`AcceptRule.lineReadingAgreeing`). Read only here,
-            // it costs printed pages nothing.
+        // Whether the field would stand without its equation is judged at the stricter floor of a field whose
+        // equation may break (`AcceptRule.lineStandingFloor`).
+        var standingRule = rule
+        standingRule.lineCompanionUncheckedFloor = max(rule.lineCompanionUncheckedFloor, rule.lineStandingFloor)
+        func decide(checkedByEquation: Bool) -> FieldRecord {
+            (checkedByEquation || !inEquation ? rule : standingRule)
+                .decide(field: field, evidence: ink.evidence, inkedMarks: ink.inkedMarks, box: box,
+                        checkedByEquation: checkedByEquation)
+        }
+        var record = decide(checkedByEquation: inEquation)
+        var alone = inEquation ? decide(checkedByEquation: false) : record
+        if alone.status != .accepted, let strip = ink.boxStrip, let line = readWithLineReader(strip) {
+            // Boxes the digit readers did not settle between them, or not at the floors of a field no equation
+            // checks (a number read beside them has no box strip): the line reader may be the classifier's second
+            // reader (`AcceptRule.lineReadingAgreeing`). Read only here, it costs printed pages next to nothing.
             ink.evidence.append(line)
-            record = rule.decide(field: field, evidence: ink.evidence, inkedMarks: ink.inkedMarks, box: box,
-                                 checkedByEquation: inEquation)
+            record = decide(checkedByEquation: inEquation)
+            alone = inEquation ? decide(checkedByEquation: false) : record
         }
         if corrected {
             // Both readers read the one crop beside the boxes, so their agreement is not enough: a rewritten
@@ -148,14 +161,19 @@ final class FieldReader {
             record.status = .uncertain
             record.reasons.append(AcceptRule.writtenBeside)
         }
-        guard field.kind == .count else { return FieldReading(record: record) }
+        // A field whose equation breaks keeps its value only where no reader contradicts it: Tesseract read seed
+        // 57's wall 0236's 42 votes right at 0.99 where the classifier (0.973) and the line reader (0.984) read 49.
+        let contradicted = rule.tesseractConviction(ink.evidence, inkedMarks: ink.inkedMarks)
+            .map { FieldValue.number($0) != record.value } ?? false
+        let standsAlone = record.status == .accepted && alone.status == .accepted && !contradicted
+        guard field.kind == .count else { return FieldReading(record: record, standsAlone: standsAlone) }
         let reading = FieldReading(record: record,
                                    candidates: record.status == .accepted || (writtenBeside && !readBeside) || ink.touchingOrWhole > 0
                                        || ink.faintMarks > 0
                                        ? [] : ValueCandidates.from(ink.predictions),
                                    tesseractConviction: rule.tesseractConviction(ink.evidence, inkedMarks: ink.inkedMarks),
                                    evidence: ink.evidence, inkedMarks: ink.inkedMarks,
-                                   segmentationJudged: ink.keptWhole > 0)
+                                   segmentationJudged: ink.keptWhole > 0, standsAlone: standsAlone)
         return reading
     }
 
@@ -305,27 +323,22 @@ final class FieldReader {
                              unreadableMarks: 0, runnersUp: runnersUp)
     }
 
-    /// The handwriting line reader on the strip Tesseract read: one line, digits and padding marks, each digit
-    /// with its confidence. A mark after the first digit is unreadable, as for the classifier.
+    /// The handwriting line reader on the strip Tesseract read: one line, digits and padding marks, each with its
+    /// probability. A mark after the first digit is unreadable, as for the classifier.
     private func readWithLineReader(_ strip: GrayImage) -> FieldEvidence? {
-        guard let lineEngine else { return nil }
-        let reading = lineEngine.readDigits(strip, whitelist: LineReaderModel.characters)
-        var digits: [Int] = [], confidences: [Double] = [], marks = 0, unreadable = 0
-        for symbol in reading.symbols {
-            for character in symbol.text {
-                if let digit = character.wholeNumberValue {
-                    digits.append(digit)
-                    // Tesseract's word confidence tells doubtful lines apart where its symbols' do not (nearly all
-                    // at 0.9 or more on this model): a digit is no surer than its line.
-                    confidences.append(min(symbol.confidence, reading.minWordConfidence))
-                } else if !digits.isEmpty {
-                    unreadable += 1
-                }
-                marks += 1
+        guard let stripReader else { return nil }
+        let reading = stripReader.read(strip)
+        var digits: [Int] = [], confidences: [Double] = [], unreadable = 0
+        for (character, probability) in zip(reading.text, reading.probabilities) {
+            if let digit = character.wholeNumberValue {
+                digits.append(digit)
+                confidences.append(probability)
+            } else if !digits.isEmpty {
+                unreadable += 1
             }
         }
-        return FieldEvidence(reader: FieldEvidence.lineReader, text: reading.compactText, digits: digits,
-                             digitConfidences: confidences, unreadableMarks: unreadable, markCount: marks,
+        return FieldEvidence(reader: FieldEvidence.lineReader, text: reading.text, digits: digits,
+                             digitConfidences: confidences, unreadableMarks: unreadable, markCount: reading.text.count,
                              runnersUp: Array(repeating: nil, count: digits.count))
     }
 

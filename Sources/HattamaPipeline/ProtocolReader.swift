@@ -56,15 +56,21 @@ public final class ProtocolReader {
 
     public init(catalog: TemplateCatalog, classifier: DigitClassifier?) throws(DigitizeError) {
         self.catalog = catalog
+        let engine: TesseractEngine
         do {
-            let engine = try TesseractEngine(languages: "eng")
-            // The line reader stands beside the classifier: without a classifier it has no one to agree with.
-            let lineEngine = classifier == nil ? nil : try LineReaderModel.engine()
-            fieldReader = FieldReader(engine: engine, classifier: classifier, lineEngine: lineEngine)
-            producer = Producer(digitModel: classifier?.modelDigest, lineModel: lineEngine == nil ? nil : LineReaderModel.digest)
+            engine = try TesseractEngine(languages: "eng")
         } catch {
             throw .engine(error.description)
         }
+        // The line reader stands beside the classifier: without a classifier it has no one to agree with.
+        let stripReader: StripReader?
+        do {
+            stripReader = classifier == nil ? nil : try StripReader()
+        } catch {
+            throw .engine(error.description)
+        }
+        fieldReader = FieldReader(engine: engine, classifier: classifier, stripReader: stripReader)
+        producer = Producer(digitModel: classifier?.modelDigest, lineModel: stripReader?.modelDigest)
     }
 
     /// Every page of the file at `url`, each as a record or an error. A file that cannot be opened gives
@@ -135,7 +141,8 @@ public final class ProtocolReader {
                                                           rule: options.acceptRule, languages: wordsLanguages,
                                                           tesseractIsReliable: tesseractIsReliable)
         var checked = ArithmeticReading.check(fields, relations: form.relations, tesseractIsReliable: tesseractIsReliable,
-                                              judgedSegmentation: ArithmeticReading.keysWithJudgedSegmentation(readings))
+                                              judgedSegmentation: ArithmeticReading.keysWithJudgedSegmentation(readings),
+                                              standingAlone: Set(readings.filter(\.standsAlone).map(\.record.key)))
         for i in checked.relations.indices { checked.relations[i].arithmetic = verdicts[checked.relations[i].id]?.description }
         let precinct = checked.fields.first { $0.kind == .precinctID && $0.isTrusted }?.value?.description
         let record = ProtocolRecord(

@@ -52,6 +52,10 @@ struct AcceptRuleOverrides: ParsableArguments {
             help: "The same on a field no equation checks (calibration sweeps).")
     var lineCompanionUncheckedFloor: Double?
 
+    @Option(name: .customLong("line-standing-floor"),
+            help: "Lowest probability of the classifier beside an agreeing line reader for a field to keep its value when its equation breaks (calibration sweeps).")
+    var lineStandingFloor: Double?
+
     /// `rule` with every given option in place of its default.
     func apply(to rule: inout AcceptRule) {
         if let classifierAloneFloor { rule.classifierAloneFloor = classifierAloneFloor }
@@ -66,5 +70,6 @@ struct AcceptRuleOverrides: ParsableArguments {
         if let lineReaderFloor { rule.lineReaderFloor = lineReaderFloor > 1 ? nil : lineReaderFloor }
         if let lineCompanionFloor { rule.lineCompanionFloor = lineCompanionFloor }
         if let lineCompanionUncheckedFloor { rule.lineCompanionUncheckedFloor = lineCompanionUncheckedFloor }
+        if let lineStandingFloor { rule.lineStandingFloor = lineStandingFloor }
     }
 }

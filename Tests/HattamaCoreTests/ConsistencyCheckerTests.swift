@@ -208,6 +208,49 @@ final class ConsistencyCheckerTests: XCTestCase {
         XCTAssertEqual(result.fields.map(\.status), [.uncertain, .uncertain, .uncertain])
     }
 
+    /// Fields accepted on the standard of a field no equation checks keep their value when the equation breaks
+    /// on a doubtful field that could carry the blame; the doubtful field is still sent to a person.
+    func testABrokenEquationLeavesFieldsStandingAloneAcceptedWhenADoubtfulFieldCanCarryTheBlame() throws {
+        let fields = [field("ballots_received", 1000), field("ballots_issued", 640),
+                      field("ballots_unused", 350, .uncertain, agree: false, other: 360)]
+        let result = ConsistencyChecker.check(fields: fields, relations: try balance(),
+                                              standingAlone: ["ballots_received", "ballots_issued"])
+        XCTAssertEqual(result.fields.map(\.status), [.accepted, .accepted, .uncertain])
+        XCTAssertEqual(result.fields[2].reasons, ["low_confidence", "relation_failed:received_balance"])
+        XCTAssertEqual(result.relations.first?.holds, false, "the record still shows the broken equation")
+    }
+
+    /// Every number of a broken equation read surely by two readers: the protocol breaks its own arithmetic, the
+    /// numbers stay as read, and the form is reported inconsistent.
+    func testABrokenEquationWhoseFieldsAllStandAloneIsTheFormsOwnAndKeepsTheirValues() throws {
+        let all = [field("ballots_received", 1000), field("ballots_issued", 640), field("ballots_unused", 350)]
+        let everyField = ConsistencyChecker.check(fields: all, relations: try balance(), standingAlone: Set(keys))
+        XCTAssertEqual(everyField.fields.map(\.status), [.accepted, .accepted, .accepted])
+        XCTAssertEqual(everyField.status, .inconsistent)
+        let oneNot = ConsistencyChecker.check(fields: all, relations: try balance(),
+                                              standingAlone: ["ballots_received", "ballots_issued"])
+        XCTAssertEqual(oneNot.fields.map(\.status), [.uncertain, .uncertain, .uncertain],
+                       "an accepted field not standing alone may be the misread one, and no reading of it mends the sum")
+    }
+
+    /// When no reading of the doubtful fields balances the equation, one of the standing fields may be wrong (or
+    /// the form is): all of them go to a person.
+    func testABrokenEquationThatNoDoubtfulFieldCanMendPutsTheStandingFieldsInDoubtToo() throws {
+        // 600 received cannot be 640 issued plus any count of unused ballots.
+        let fields = [field("ballots_received", 600), field("ballots_issued", 640),
+                      field("ballots_unused", 350, .uncertain, agree: false, other: 360)]
+        let result = ConsistencyChecker.check(fields: fields, relations: try balance(),
+                                              standingAlone: ["ballots_received", "ballots_issued"])
+        XCTAssertEqual(result.fields.map(\.status), [.uncertain, .uncertain, .uncertain])
+        // Some count of unused ballots would balance it, but neither reader read one that does: a digit lost by
+        // both readers of a standing field is as likely a story.
+        let unread = [field("ballots_received", 1000), field("ballots_issued", 640),
+                      field("ballots_unused", 350, .uncertain, agree: false, other: 351)]
+        let noReadingMends = ConsistencyChecker.check(fields: unread, relations: try balance(),
+                                                      standingAlone: ["ballots_received", "ballots_issued"])
+        XCTAssertEqual(noReadingMends.fields.map(\.status), [.uncertain, .uncertain, .uncertain])
+    }
+
     func testNothingReadIsUnreadable() throws {
         let fields = keys.map { field($0, nil, .uncertain) }
         XCTAssertEqual(ConsistencyChecker.check(fields: fields, relations: try balance()).status, .unreadable)

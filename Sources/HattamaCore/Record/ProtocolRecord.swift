@@ -98,7 +98,7 @@ public struct Producer: Sendable, Equatable, Codable {
     /// "sha256:" and the hex digest of the digit classifier's weights file (digit-classifier.json); nil
     /// when no classifier read the page.
     public var digitModel: String?
-    /// "sha256:" and the hex digest of the handwriting line reader's model (hwdigits.traineddata); nil when no
+    /// "sha256:" and the hex digest of the handwriting line reader's model (strip-reader.json); nil when no
     /// line reader read the page.
     public var lineModel: String?
 
