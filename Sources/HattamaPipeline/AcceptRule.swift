@@ -70,12 +70,12 @@ public struct AcceptRule: Sendable {
     /// shared misread then makes the form look inconsistent: seed 26's RU 0079, 970 read 770 by both (the
     /// classifier at 0.907), at a floor of 0.9 (docs/line-reader.md).
     public var lineCompanionFloor: Double = 0.95
-    public var lineCompanionUncheckedFloor: Double = 0.95
+    public var lineCompanionUncheckedFloor: Double = 0.99
     /// Lowest probability of the classifier's weakest digit beside an agreeing line reader for a field of an
     /// equation that breaks to keep its value (`FieldReading.standsAlone`): a broken equation says some field of
     /// it is misread, and at 0.95 a flagged 1 read as 7 by both (0.951 and 0.996, hw300's referendum 0102) kept
     /// its value beside a field the break was blamed on.
-    public var lineStandingFloor: Double = 0.97
+    public var lineStandingFloor: Double = 0.99
 
     public init(tesseractFloor: Double, classifierFloor: Double, classifierAloneFloor: Double,
                 wordsMaxCorrections: Int = 2, arithmeticMargin: Double? = 20, arithmeticPlausibility: Double = 0.01) {
@@ -265,6 +265,15 @@ public struct AcceptRule: Sendable {
     func tesseractConviction(_ evidence: [FieldEvidence], inkedMarks: Int, floor: Double? = nil) -> Int? {
         guard let tesseract = evidence.first(where: { $0.reader == "tesseract" }), let read = tesseract.number,
               tesseract.confidence >= floor ?? tesseractFloor, tesseract.digits.count == inkedMarks else { return nil }
+        return read
+    }
+
+    /// The number the handwriting line reader read with conviction: its weakest digit at least `lineReaderFloor`,
+    /// as many marks as inked cells, none unreadable.
+    func lineConviction(_ evidence: [FieldEvidence], inkedMarks: Int) -> Int? {
+        guard let lineReaderFloor, let line = evidence.first(where: { $0.reader == FieldEvidence.lineReader }),
+              let read = line.number, line.confidence >= lineReaderFloor, line.markCount == inkedMarks,
+              line.unreadableMarks == 0 else { return nil }
         return read
     }
 

@@ -50,9 +50,13 @@ enum ArithmeticReading {
         var convictions: [String: Set<Int>] = [:]
         var wordsConvictions: [String: Set<Int>] = [:]
         for reading in readings {
-            let numbers = [tesseractCounts ? reading.tesseractConviction : nil, reading.wordsConviction].compactMap { $0 }
+            // The words and the handwriting line reader count on every page; Tesseract only where it proves reliable.
+            // The line reader read seed 63's wall 0008's 1210 ballots received right at 0.987 where the equation
+            // balanced on 1910 and 977 (1210 and 277 written), the classifier's misreads.
+            let sure = [reading.wordsConviction, reading.lineConviction].compactMap { $0 }
+            let numbers = [tesseractCounts ? reading.tesseractConviction : nil].compactMap { $0 } + sure
             convictions[reading.record.key, default: []].formUnion(numbers)
-            wordsConvictions[reading.record.key, default: []].formUnion([reading.wordsConviction].compactMap { $0 })
+            wordsConvictions[reading.record.key, default: []].formUnion(sure)
         }
         let equations = relations.filter { $0.comparison == .equal }
         var settledSomething = true

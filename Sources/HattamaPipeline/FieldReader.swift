@@ -10,6 +10,8 @@ struct FieldReading {
     var candidates: [ValueCandidate] = []
     /// The number Tesseract read with conviction (`AcceptRule.tesseractConviction`).
     var tesseractConviction: Int? = nil
+    /// The number the handwriting line reader read with conviction (`AcceptRule.lineConviction`).
+    var lineConviction: Int? = nil
     /// The number the field's "in words" cell spells, when it was read and spells one.
     var wordsConviction: Int? = nil
     /// Letter corrections the words parser needed for `wordsConviction`.
@@ -172,6 +174,7 @@ final class FieldReader {
                                        || ink.faintMarks > 0
                                        ? [] : ValueCandidates.from(ink.predictions),
                                    tesseractConviction: rule.tesseractConviction(ink.evidence, inkedMarks: ink.inkedMarks),
+                                   lineConviction: rule.lineConviction(ink.evidence, inkedMarks: ink.inkedMarks),
                                    evidence: ink.evidence, inkedMarks: ink.inkedMarks,
                                    segmentationJudged: ink.keptWhole > 0, standsAlone: standsAlone)
         return reading
