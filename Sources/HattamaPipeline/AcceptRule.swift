@@ -179,8 +179,7 @@ public struct AcceptRule: Sendable {
     /// cells and no mark unclassified, and Tesseract not convinced of another number. Nil otherwise.
     func lineReadingAgreeing(_ evidence: [FieldEvidence], inkedMarks: Int, kind: FieldKind,
                              checkedByEquation: Bool) -> FieldEvidence? {
-        guard let lineReaderFloor,
-              let classifier = evidence.first(where: { $0.reader == "digit_classifier" }),
+        guard let classifier = evidence.first(where: { $0.reader == "digit_classifier" }),
               let line = evidence.first(where: { $0.reader == FieldEvidence.lineReader }),
               let value = classifier.value(kind: kind), line.value(kind: kind) == value else { return nil }
         let floor = checkedByEquation ? lineCompanionFloor : lineCompanionUncheckedFloor
@@ -190,8 +189,7 @@ public struct AcceptRule: Sendable {
         let convincedOtherwise = tesseractConviction(evidence, inkedMarks: inkedMarks, floor: uncheckedClassifierFloor)
             .map { FieldValue.number($0) != value } ?? false
         let agrees = readsEveryMark(classifier, inkedMarks: inkedMarks, atLeast: floor)
-            && line.markCount == inkedMarks && line.unreadableMarks == 0 && line.confidence >= lineReaderFloor
-            && !convincedOtherwise
+            && lineConviction(evidence, inkedMarks: inkedMarks) != nil && !convincedOtherwise
         return agrees ? line : nil
     }
 

@@ -48,7 +48,7 @@ enum ArithmeticReading {
         let judgedSegmentation = keysWithJudgedSegmentation(readings)
         let tesseractCounts = tesseractIsReliable(on: readings, rule: rule)
         var convictions: [String: Set<Int>] = [:]
-        var wordsConvictions: [String: Set<Int>] = [:]
+        var sureConvictions: [String: Set<Int>] = [:]
         for reading in readings {
             // The words and the handwriting line reader count on every page; Tesseract only where it proves reliable.
             // The line reader read seed 63's wall 0008's 1210 ballots received right at 0.987 where the equation
@@ -56,7 +56,7 @@ enum ArithmeticReading {
             let sure = [reading.wordsConviction, reading.lineConviction].compactMap { $0 }
             let numbers = [tesseractCounts ? reading.tesseractConviction : nil].compactMap { $0 } + sure
             convictions[reading.record.key, default: []].formUnion(numbers)
-            wordsConvictions[reading.record.key, default: []].formUnion(sure)
+            sureConvictions[reading.record.key, default: []].formUnion(sure)
         }
         let equations = relations.filter { $0.comparison == .equal }
         var settledSomething = true
@@ -88,7 +88,7 @@ enum ArithmeticReading {
                 let refusal = open.lazy.compactMap { key -> ArithmeticVerdict? in
                     guard let value = solution.values[key] else { return .weakReading(key: key) }
                     return refusalToTake(value, key: key, candidates: candidates[key] ?? [],
-                                         convictions: convictions[key] ?? [], wordsConvictions: wordsConvictions[key] ?? [],
+                                         convictions: convictions[key] ?? [], sureConvictions: sureConvictions[key] ?? [],
                                          isLoneOpenField: open.count == 1, isLoneContradiction: contradicted.count == 1,
                                          weakOwnReadingAllowed: weakAllowed, rule: rule)
                 }.first
@@ -210,16 +210,16 @@ enum ArithmeticReading {
     /// the classifier gave it at least `AcceptRule.tesseractOverruleFloor`. The value is then read the same by
     /// the classifier and confirmed by the equation: two independent sources against Tesseract's reading of
     /// handwriting (1284 read as 1754 at 0.98, 339 as 334, on pages where it read most digits right). The
-    /// words cell still vetoes it.
+    /// words cell and a sure line reading (`sureConvictions`) still veto it.
     private static func refusalToTake(_ value: Int, key: String, candidates: [ValueCandidate], convictions: Set<Int>,
-                                      wordsConvictions: Set<Int>, isLoneOpenField: Bool, isLoneContradiction: Bool,
+                                      sureConvictions: Set<Int>, isLoneOpenField: Bool, isLoneContradiction: Bool,
                                       weakOwnReadingAllowed: Bool, rule: AcceptRule) -> ArithmeticVerdict? {
         let isOwnReading = candidates.first?.value == value
         let probability = candidates.first { $0.value == value }?.probability ?? 0
         let floor = isOwnReading && !weakOwnReadingAllowed ? rule.arithmeticOwnReadingFloor : rule.arithmeticCorrectionFloor
         let overrulesTesseract = isOwnReading
             && (isLoneOpenField || (isLoneContradiction && probability >= rule.tesseractOverruleFloor))
-        let vetoes = overrulesTesseract ? wordsConvictions : convictions
+        let vetoes = overrulesTesseract ? sureConvictions : convictions
         if probability < floor { return .weakReading(key: key) }
         return vetoes.allSatisfy { $0 == value } ? nil : .contradicted(key: key)
     }

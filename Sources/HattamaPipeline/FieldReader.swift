@@ -25,8 +25,8 @@ struct FieldReading {
     /// the digit count rests on a judgement the probabilities do not show.
     var segmentationJudged = false
     /// Whether its readers would have accepted the field had no equation checked it (`AcceptRule.decide` with
-    /// `checkedByEquation: false`): a broken equation then need not cast doubt on it
-    /// (`ConsistencyChecker.keysToBlame`).
+    /// `checkedByEquation: false`, the line reader's companion at `AcceptRule.lineStandingFloor`) and no reader
+    /// contradicts it: a broken equation then need not cast doubt on it (`ConsistencyChecker.keysToBlame`).
     var standsAlone = false
 
     /// The probability of the classifier's first reading (0 when its cells spell nothing).
@@ -120,20 +120,20 @@ final class FieldReader {
         // equation may break (`AcceptRule.lineStandingFloor`).
         var standingRule = rule
         standingRule.lineCompanionUncheckedFloor = max(rule.lineCompanionUncheckedFloor, rule.lineStandingFloor)
-        func decide(checkedByEquation: Bool) -> FieldRecord {
-            (checkedByEquation || !inEquation ? rule : standingRule)
-                .decide(field: field, evidence: ink.evidence, inkedMarks: ink.inkedMarks, box: box,
-                        checkedByEquation: checkedByEquation)
+        func decide() -> (record: FieldRecord, alone: FieldRecord) {
+            let record = rule.decide(field: field, evidence: ink.evidence, inkedMarks: ink.inkedMarks, box: box,
+                                     checkedByEquation: inEquation)
+            guard inEquation else { return (record, record) }
+            return (record, standingRule.decide(field: field, evidence: ink.evidence, inkedMarks: ink.inkedMarks, box: box,
+                                                checkedByEquation: false))
         }
-        var record = decide(checkedByEquation: inEquation)
-        var alone = inEquation ? decide(checkedByEquation: false) : record
+        var (record, alone) = decide()
         if alone.status != .accepted, let strip = ink.boxStrip, let line = readWithLineReader(strip) {
             // Boxes the digit readers did not settle between them, or not at the floors of a field no equation
             // checks (a number read beside them has no box strip): the line reader may be the classifier's second
             // reader (`AcceptRule.lineReadingAgreeing`). Read only here, it costs printed pages next to nothing.
             ink.evidence.append(line)
-            record = decide(checkedByEquation: inEquation)
-            alone = inEquation ? decide(checkedByEquation: false) : record
+            (record, alone) = decide()
         }
         if corrected {
             // Both readers read the one crop beside the boxes, so their agreement is not enough: a rewritten
@@ -165,15 +165,15 @@ final class FieldReader {
         }
         // A field whose equation breaks keeps its value only where no reader contradicts it: Tesseract read seed
         // 57's wall 0236's 42 votes right at 0.99 where the classifier (0.973) and the line reader (0.984) read 49.
-        let contradicted = rule.tesseractConviction(ink.evidence, inkedMarks: ink.inkedMarks)
-            .map { FieldValue.number($0) != record.value } ?? false
+        let tesseractConviction = rule.tesseractConviction(ink.evidence, inkedMarks: ink.inkedMarks)
+        let contradicted = tesseractConviction.map { FieldValue.number($0) != record.value } ?? false
         let standsAlone = record.status == .accepted && alone.status == .accepted && !contradicted
         guard field.kind == .count else { return FieldReading(record: record, standsAlone: standsAlone) }
         let reading = FieldReading(record: record,
                                    candidates: record.status == .accepted || (writtenBeside && !readBeside) || ink.touchingOrWhole > 0
                                        || ink.faintMarks > 0
                                        ? [] : ValueCandidates.from(ink.predictions),
-                                   tesseractConviction: rule.tesseractConviction(ink.evidence, inkedMarks: ink.inkedMarks),
+                                   tesseractConviction: tesseractConviction,
                                    lineConviction: rule.lineConviction(ink.evidence, inkedMarks: ink.inkedMarks),
                                    evidence: ink.evidence, inkedMarks: ink.inkedMarks,
                                    segmentationJudged: ink.keptWhole > 0, standsAlone: standsAlone)

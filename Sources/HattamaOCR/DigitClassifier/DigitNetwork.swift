@@ -113,52 +113,11 @@ struct DigitNetwork: Sendable {
         for layer in layers {
             switch layer {
             case let .conv(k, ci, co, relu, weight, bias):
-                let os = side - k + 1
-                var out = [Float](repeating: 0, count: os * os * co)
-                x.withUnsafeBufferPointer { inp in
-                    weight.withUnsafeBufferPointer { wp in
-                        out.withUnsafeMutableBufferPointer { op in
-                            for y in 0..<os {
-                                for xx in 0..<os {
-                                    let o = op.baseAddress! + (y * os + xx) * co
-                                    for c in 0..<co { o[c] = bias[c] }
-                                    for ky in 0..<k {
-                                        for kx in 0..<k {
-                                            let src = ((y + ky) * side + xx + kx) * ci
-                                            let wrow = (ky * k + kx) * ci
-                                            for c in 0..<ci {
-                                                let v = inp[src + c]
-                                                if v == 0 { continue }
-                                                let wb = wp.baseAddress! + (wrow + c) * co
-                                                for j in 0..<co { o[j] += v * wb[j] }
-                                            }
-                                        }
-                                    }
-                                    if relu { for c in 0..<co where o[c] < 0 { o[c] = 0 } }
-                                }
-                            }
-                        }
-                    }
-                }
-                x = out
-                side = os
+                (x, side, _) = NetworkLayers.convolve(x, rows: side, cols: side, kernelHeight: k, kernelWidth: k,
+                                                      inChannels: ci, outChannels: co, relu: relu, weight: weight, bias: bias)
                 channels = co
             case .maxPool2:
-                let os = side / 2
-                var out = [Float](repeating: 0, count: os * os * channels)
-                for y in 0..<os {
-                    for xx in 0..<os {
-                        for c in 0..<channels {
-                            let a = x[((2 * y) * side + 2 * xx) * channels + c]
-                            let b = x[((2 * y) * side + 2 * xx + 1) * channels + c]
-                            let d = x[((2 * y + 1) * side + 2 * xx) * channels + c]
-                            let e = x[((2 * y + 1) * side + 2 * xx + 1) * channels + c]
-                            out[(y * os + xx) * channels + c] = max(max(a, b), max(d, e))
-                        }
-                    }
-                }
-                x = out
-                side = os
+                (x, side, _) = NetworkLayers.maxPool(x, rows: side, cols: side, channels: channels, poolHeight: 2, poolWidth: 2)
             case let .dense(inF, outF, relu, weight, bias):
                 var out = bias
                 x.withUnsafeBufferPointer { inp in

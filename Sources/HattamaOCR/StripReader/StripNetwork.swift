@@ -81,69 +81,17 @@ struct StripNetwork: Sendable {
     func logits(_ input: StripInput) -> [[Float]] {
         var x = input.values
         var rows = input.height, cols = input.width
-        for layer in layers {
-            (x, rows, cols) = Self.convolve(x, rows: rows, cols: cols, layer)
-            if layer.poolHeight > 1 || layer.poolWidth > 1 {
-                (x, rows, cols) = Self.maxPool(x, rows: rows, cols: cols, channels: layer.outChannels,
-                                               poolHeight: layer.poolHeight, poolWidth: layer.poolWidth)
+        for l in layers {
+            (x, rows, cols) = NetworkLayers.convolve(x, rows: rows, cols: cols, kernelHeight: l.kernelHeight,
+                                                     kernelWidth: l.kernelWidth, inChannels: l.inChannels,
+                                                     outChannels: l.outChannels, padHeight: l.padHeight,
+                                                     padWidth: l.padWidth, relu: l.relu, weight: l.weight, bias: l.bias)
+            if l.poolHeight > 1 || l.poolWidth > 1 {
+                (x, rows, cols) = NetworkLayers.maxPool(x, rows: rows, cols: cols, channels: l.outChannels,
+                                                        poolHeight: l.poolHeight, poolWidth: l.poolWidth)
             }
         }
         let classes = charset.count + 1
         return (0..<cols).map { Array(x[($0 * classes)..<(($0 + 1) * classes)]) }
-    }
-
-    private static func convolve(_ x: [Float], rows: Int, cols: Int, _ l: Convolution) -> ([Float], Int, Int) {
-        let outRows = rows + 2 * l.padHeight - l.kernelHeight + 1
-        let outCols = cols + 2 * l.padWidth - l.kernelWidth + 1
-        let ci = l.inChannels, co = l.outChannels
-        var out = [Float](repeating: 0, count: outRows * outCols * co)
-        x.withUnsafeBufferPointer { inp in
-            l.weight.withUnsafeBufferPointer { wp in
-                out.withUnsafeMutableBufferPointer { op in
-                    for y in 0..<outRows {
-                        for xx in 0..<outCols {
-                            let o = op.baseAddress! + (y * outCols + xx) * co
-                            for c in 0..<co { o[c] = l.bias[c] }
-                            for ky in 0..<l.kernelHeight {
-                                let iy = y + ky - l.padHeight
-                                if iy < 0 || iy >= rows { continue }
-                                for kx in 0..<l.kernelWidth {
-                                    let ix = xx + kx - l.padWidth
-                                    if ix < 0 || ix >= cols { continue }
-                                    let src = (iy * cols + ix) * ci
-                                    let wrow = (ky * l.kernelWidth + kx) * ci
-                                    for c in 0..<ci {
-                                        let v = inp[src + c]
-                                        if v == 0 { continue }
-                                        let wb = wp.baseAddress! + (wrow + c) * co
-                                        for j in 0..<co { o[j] += v * wb[j] }
-                                    }
-                                }
-                            }
-                            if l.relu { for c in 0..<co where o[c] < 0 { o[c] = 0 } }
-                        }
-                    }
-                }
-            }
-        }
-        return (out, outRows, outCols)
-    }
-
-    private static func maxPool(_ x: [Float], rows: Int, cols: Int, channels: Int, poolHeight: Int,
-                                poolWidth: Int) -> ([Float], Int, Int) {
-        let outRows = rows / poolHeight, outCols = cols / poolWidth
-        var out = [Float](repeating: -.infinity, count: outRows * outCols * channels)
-        for y in 0..<outRows {
-            for xx in 0..<outCols {
-                let o = (y * outCols + xx) * channels
-                for dy in 0..<poolHeight {
-                    for dx in 0..<poolWidth {
-                        let i = ((y * poolHeight + dy) * cols + xx * poolWidth + dx) * channels
-                        for c in 0..<channels where x[i + c] > out[o + c] { out[o + c] = x[i + c] }
-                    }
-                }
-            }
-        }
-        return (out, outRows, outCols)
     }
 }
