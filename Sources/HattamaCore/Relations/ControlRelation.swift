@@ -141,3 +141,32 @@ extension ControlRelation {
         return search(0, constant)
     }
 }
+
+extension ControlRelation {
+    /// Every value the equation implies for `key` as the other keys range over their candidate values: what
+    /// `key` would have to read for the equation to hold. Nil when the relation is no equation, `key` is not
+    /// in it, another key has no candidates, or there are more than `combinationLimit` choices to try.
+    public func impliedValues(of key: String, candidates: [String: [Int]], combinationLimit: Int = 4096) -> Set<Int>? {
+        guard comparison == .equal else { return nil }
+        var coefficients: [String: Int] = [:]
+        var constant = 0
+        for term in left { if let k = term.key { coefficients[k, default: 0] += term.sign } else { constant += term.sign * term.constant } }
+        for term in right { if let k = term.key { coefficients[k, default: 0] -= term.sign } else { constant -= term.sign * term.constant } }
+        guard let own = coefficients[key], own != 0 else { return nil }
+        let others = coefficients.filter { $0.key != key && $0.value != 0 }.sorted { $0.key < $1.key }
+        guard others.allSatisfy({ !(candidates[$0.key] ?? []).isEmpty }),
+              others.reduce(1, { $0 * candidates[$1.key]!.count }) <= combinationLimit else { return nil }
+        var implied = Set<Int>()
+        func search(_ index: Int, _ sum: Int) {
+            guard index < others.count else {
+                // own * value + sum == 0
+                if sum % own == 0, -sum / own >= 0 { implied.insert(-sum / own) }
+                return
+            }
+            let (other, coefficient) = others[index]
+            for value in Set(candidates[other]!) { search(index + 1, sum + coefficient * value) }
+        }
+        search(0, constant)
+        return implied
+    }
+}
