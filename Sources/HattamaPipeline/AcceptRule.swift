@@ -64,6 +64,9 @@ public struct AcceptRule: Sendable {
     /// Lowest confidence of the handwriting line reader's weakest character for it to be the classifier's
     /// second reader (`lineReadingAgreeing`). Nil turns the line reader's say off (it is still recorded).
     public var lineReaderFloor: Double? = 0.9
+    /// The same in a free-hand cell (the A4 form's), where the line reader reads the number cut to its ink
+    /// (`FieldReader.lineStrip(ofFreeHand:)`). Nil turns its say there off (it is still recorded).
+    public var freeHandLineFloor: Double? = nil
     /// Lowest probability of the classifier's weakest digit beside an agreeing line reader, for a field an
     /// equation checks and for one no equation checks (the precinct number, voters on the list), where nothing
     /// would catch a misread both share. In an equation the accepted field still meets the arithmetic, but a
@@ -134,13 +137,12 @@ public struct AcceptRule: Sendable {
         }
         if values.isEmpty { reasons.append("no_digits_read") }
 
-        // Handwriting in printed boxes: two readers of different kinds, the classifier box by box and the line
-        // reader on the whole strip, that read the same number in as many marks as there are inked boxes. Not in
-        // free-hand cells, where both read ink that may have lost a digit to the crop (hw300's A4 0149: 310
-        // read 30 by both) and the words column is the second reader.
-        if !reasons.isEmpty, field.cells != nil, let classifier, let value = classifier.value(kind: field.kind),
+        // Handwriting: two readers of different kinds, the classifier mark by mark (box by box, or on the pieces
+        // of a free-hand number) and the line reader on the whole strip, that read the same number in as many
+        // marks as there are inked boxes or pieces.
+        if !reasons.isEmpty, let classifier, let value = classifier.value(kind: field.kind),
            let line = lineReadingAgreeing(evidence, inkedMarks: inkedMarks, kind: field.kind,
-                                          checkedByEquation: checkedByEquation) {
+                                          checkedByEquation: checkedByEquation, freeHand: field.cells == nil) {
             return FieldRecord(key: field.key, line: field.line, kind: field.kind, value: value, status: .accepted,
                                confidence: 1 - (1 - classifier.confidence) * (1 - line.confidence), reasons: [],
                                box: box, readings: readings,
@@ -178,7 +180,7 @@ public struct AcceptRule: Sendable {
     /// field), the line reader's weakest digit at least `lineReaderFloor`, both seeing as many marks as inked
     /// cells and no mark unclassified, and Tesseract not convinced of another number. Nil otherwise.
     func lineReadingAgreeing(_ evidence: [FieldEvidence], inkedMarks: Int, kind: FieldKind,
-                             checkedByEquation: Bool) -> FieldEvidence? {
+                             checkedByEquation: Bool, freeHand: Bool) -> FieldEvidence? {
         guard let classifier = evidence.first(where: { $0.reader == "digit_classifier" }),
               let line = evidence.first(where: { $0.reader == FieldEvidence.lineReader }),
               let value = classifier.value(kind: kind), line.value(kind: kind) == value else { return nil }
@@ -189,7 +191,7 @@ public struct AcceptRule: Sendable {
         let convincedOtherwise = tesseractConviction(evidence, inkedMarks: inkedMarks, floor: uncheckedClassifierFloor)
             .map { FieldValue.number($0) != value } ?? false
         let agrees = readsEveryMark(classifier, inkedMarks: inkedMarks, atLeast: floor)
-            && lineConviction(evidence, inkedMarks: inkedMarks) != nil && !convincedOtherwise
+            && lineConviction(evidence, inkedMarks: inkedMarks, freeHand: freeHand) != nil && !convincedOtherwise
         return agrees ? line : nil
     }
 
@@ -268,9 +270,10 @@ public struct AcceptRule: Sendable {
 
     /// The number the handwriting line reader read with conviction: its weakest digit at least `lineReaderFloor`,
     /// as many marks as inked cells, none unreadable.
-    func lineConviction(_ evidence: [FieldEvidence], inkedMarks: Int) -> Int? {
-        guard let lineReaderFloor, let line = evidence.first(where: { $0.reader == FieldEvidence.lineReader }),
-              let read = line.number, line.confidence >= lineReaderFloor, line.markCount == inkedMarks,
+    func lineConviction(_ evidence: [FieldEvidence], inkedMarks: Int, freeHand: Bool) -> Int? {
+        guard let floor = freeHand ? freeHandLineFloor : lineReaderFloor,
+              let line = evidence.first(where: { $0.reader == FieldEvidence.lineReader }),
+              let read = line.number, line.confidence >= floor, line.markCount == inkedMarks,
               line.unreadableMarks == 0 else { return nil }
         return read
     }

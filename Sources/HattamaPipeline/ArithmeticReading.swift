@@ -210,7 +210,8 @@ enum ArithmeticReading {
     /// the classifier gave it at least `AcceptRule.tesseractOverruleFloor`. The value is then read the same by
     /// the classifier and confirmed by the equation: two independent sources against Tesseract's reading of
     /// handwriting (1284 read as 1754 at 0.98, 339 as 334, on pages where it read most digits right). The
-    /// words cell and a sure line reading (`sureConvictions`) still veto it.
+    /// words cell and a sure line reading (`sureConvictions`) still veto it, and vouch for a value of theirs that
+    /// the classifier gave too little probability.
     private static func refusalToTake(_ value: Int, key: String, candidates: [ValueCandidate], convictions: Set<Int>,
                                       sureConvictions: Set<Int>, isLoneOpenField: Bool, isLoneContradiction: Bool,
                                       weakOwnReadingAllowed: Bool, rule: AcceptRule) -> ArithmeticVerdict? {
@@ -220,7 +221,10 @@ enum ArithmeticReading {
         let overrulesTesseract = isOwnReading
             && (isLoneOpenField || (isLoneContradiction && probability >= rule.tesseractOverruleFloor))
         let vetoes = overrulesTesseract ? sureConvictions : convictions
-        if probability < floor { return .weakReading(key: key) }
+        // A sure line reading (or words) of this very value is a second reader beside the equation: the classifier's
+        // probability need not carry it alone.
+        let vouchedFor = !sureConvictions.isEmpty && sureConvictions.allSatisfy { $0 == value }
+        if probability < floor && !vouchedFor { return .weakReading(key: key) }
         return vetoes.allSatisfy { $0 == value } ? nil : .contradicted(key: key)
     }
 

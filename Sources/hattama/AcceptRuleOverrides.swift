@@ -44,6 +44,10 @@ struct AcceptRuleOverrides: ParsableArguments {
             help: "Lowest confidence of the handwriting line reader beside an agreeing classifier (calibration sweeps; above 1 turns its say off).")
     var lineReaderFloor: Double?
 
+    @Option(name: .customLong("free-hand-line-floor"),
+            help: "The same in a free-hand cell (calibration sweeps; above 1 turns its say there off).")
+    var freeHandLineFloor: Double?
+
     @Option(name: .customLong("line-companion-floor"),
             help: "Lowest probability of the classifier beside an agreeing line reader, on a field an equation checks (calibration sweeps).")
     var lineCompanionFloor: Double?
@@ -68,6 +72,7 @@ struct AcceptRuleOverrides: ParsableArguments {
         if let arithmeticCorrectionFloor { rule.arithmeticCorrectionFloor = arithmeticCorrectionFloor }
         if let arithmeticPlausibility { rule.arithmeticPlausibility = arithmeticPlausibility }
         if let lineReaderFloor { rule.lineReaderFloor = lineReaderFloor > 1 ? nil : lineReaderFloor }
+        if let freeHandLineFloor { rule.freeHandLineFloor = freeHandLineFloor > 1 ? nil : freeHandLineFloor }
         if let lineCompanionFloor { rule.lineCompanionFloor = lineCompanionFloor }
         if let lineCompanionUncheckedFloor { rule.lineCompanionUncheckedFloor = lineCompanionUncheckedFloor }
         if let lineStandingFloor { rule.lineStandingFloor = lineStandingFloor }

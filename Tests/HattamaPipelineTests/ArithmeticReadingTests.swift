@@ -15,7 +15,7 @@ final class ArithmeticReadingTests: XCTestCase {
     /// A field the classifier read alone, its likeliest candidate as the value.
     private func reading(_ key: String, _ candidates: [(Int, Double)], accepted: Bool = false,
                          tesseract: Int? = nil, words: Int? = nil, wordsCorrections: Int? = nil,
-                         segmentationJudged: Bool = false) -> FieldReading {
+                         segmentationJudged: Bool = false, line: Int? = nil) -> FieldReading {
         let top = candidates[0]
         let record = FieldRecord(key: key, line: 0, kind: .count, value: .number(top.0),
                                  status: accepted ? .accepted : .uncertain, confidence: top.1,
@@ -24,7 +24,8 @@ final class ArithmeticReadingTests: XCTestCase {
                                                           value: .number(top.0), confidence: top.1)])
         return FieldReading(record: record,
                             candidates: accepted ? [] : candidates.map { ValueCandidate(value: $0.0, probability: $0.1) },
-                            tesseractConviction: tesseract, wordsConviction: words, wordsCorrections: wordsCorrections,
+                            tesseractConviction: tesseract, lineConviction: line, wordsConviction: words,
+                            wordsCorrections: wordsCorrections,
                             wordsRead: words != nil, segmentationJudged: segmentationJudged)
     }
 
@@ -315,6 +316,18 @@ final class ArithmeticReadingTests: XCTestCase {
         ], relations: balance, rule: rule))
         XCTAssertEqual(fields["ballots_received"]?.status, .uncertain)
         XCTAssertEqual(fields["ballots_received"]?.value, .number(1234))
+    }
+
+    /// The same digit read surely by the line reader: two readers and the equation say 1235.
+    func testADigitTheClassifierBarelySawBalancesTheEquationWhereTheLineReaderReadItSurely() {
+        let fields = byKey(ArithmeticReading.apply([
+            reading("ballots_received", [(1234, 0.9), (1235, 0.05)], line: 1235),
+            reading("ballots_issued", [(1000, 0.99)], accepted: true),
+            reading("ballots_unused", [(235, 0.97)]),
+        ], relations: balance, rule: rule))
+        XCTAssertEqual(fields["ballots_received"]?.status, .accepted)
+        XCTAssertEqual(fields["ballots_received"]?.value, .number(1235))
+        XCTAssertEqual(fields["ballots_unused"]?.status, .accepted)
     }
 
     func testReadingsTheClassifierDoesNotFavourAreNotConfirmedByABalanceAlone() {

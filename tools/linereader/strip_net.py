@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """The strip reader: a small convolutional network read out by CTC over a field's strip of handwritten digits.
 
-It reads the same strip the Tesseract line reader reads (the inked boxes' glyphs side by side, written by
-`hattama digitize --dump-strips`), labelled by `line_reader.py label`. Trained here with JAX; the Swift
+It reads the strip Tesseract reads (written by `hattama digitize --dump-strips`, labelled by `line_reader.py
+label`): the inked boxes' glyphs side by side, or for a free-hand cell (the A4 form) that strip cut to its ink
+(`free_hand_strip`). Trained here with JAX; the Swift
 pipeline runs the exported weights itself (HattamaOCR's StripNetwork), so the preprocessing below is the
 contract between the two and is written out step by step in both.
 
 Subcommands:
-  dataset STRIPS... OUT.npz        the labelled strips of boxed forms, preprocessed
-  train TRAIN.npz --val VAL.npz --out MODEL.json
+  dataset STRIPS... OUT.npz        the labelled strips, free-hand ones cut to their ink
+  train TRAIN.npz --val VAL.npz --out MODEL.json [--init MODEL.json]
   read MODEL.json STRIPS OUT.json  what the model reads on every strip of a folder (text, per-character p)
   golden MODEL.json STRIPS OUT.json  strips and their readings for the Swift reader's parity test
 
@@ -76,8 +77,31 @@ def load_gray(path):
 
 
 def boxed(path):
-    """Only strips of printed digit boxes: the A4 form's free-hand cells are never read by this reader."""
+    """Whether a strip is of printed digit boxes; the A4 form's cells are free-hand."""
     return "-a4-" not in os.path.basename(path)
+
+
+def free_hand_strip(gray):
+    """A free-hand cell's strip as the line reader reads it (FieldReader.lineStrip): the strip Tesseract reads
+    cut to its ink (pixels under 128) with 2 pixels around, on white with 16 pixels around. A whole cell's
+    crop, mostly paper, shrinks its digits to a few rows of the network's input; cut to the ink they look like
+    the boxed strips'. None when there is no ink."""
+    ys, xs = np.nonzero(gray < 128)
+    if len(ys) == 0:
+        return None
+    h, w = gray.shape
+    y0, y1 = max(0, ys.min() - 2), min(h, ys.max() + 3)
+    x0, x1 = max(0, xs.min() - 2), min(w, xs.max() + 3)
+    cut = gray[y0:y1, x0:x1]
+    out = np.full((cut.shape[0] + 32, cut.shape[1] + 32), 255, np.uint8)
+    out[16:-16, 16:-16] = cut
+    return out
+
+
+def load_strip(path):
+    """A dumped strip as the reader reads it."""
+    gray = load_gray(path)
+    return gray if boxed(path) else free_hand_strip(gray)
 
 
 def page_number(name):
@@ -91,14 +115,17 @@ def dataset(args):
     for folder in args.strips:
         for gt in sorted(glob.glob(os.path.join(folder, "*.gt.txt"))):
             png = gt[: -len(".gt.txt")] + ".png"
-            if not boxed(png) or not os.path.exists(png):
+            if not os.path.exists(png) or (args.boxed_only and not boxed(png)):
                 continue
             text = open(gt).read().strip()
             if not text or any(c not in CHARSET for c in text):
                 continue
+            strip = load_strip(png)
+            if strip is None:
+                continue
             held = args.val_every > 0 and page_number(os.path.basename(png)) % args.val_every == 0
             images, labels, names = sets[held]
-            images.append(load_gray(png))
+            images.append(strip)
             labels.append(text)
             names.append(os.path.basename(png))
     for held, out in ((False, args.out), (True, args.val_out)):
@@ -108,7 +135,8 @@ def dataset(args):
         raw = np.empty(len(images), dtype=object)
         raw[:] = images
         np.savez_compressed(out, raw=raw, labels=np.array(labels), names=np.array(names))
-        print(f"{out}: {len(images)} strips of boxed forms")
+        free = sum(not boxed(n) for n in names)
+        print(f"{out}: {len(images)} strips, {free} of them free-hand")
 
 
 # ---------------------------------------------------------------- the network
@@ -245,10 +273,17 @@ def train(args):
         data = np.load(path, allow_pickle=True)
         raw += list(data["raw"])
         labels += [str(s) for s in data["labels"]]
-    val = np.load(args.val, allow_pickle=True)
-    vraw, vlabels = val["raw"], [str(s) for s in val["labels"]]
-    spec = layers(args.width)
-    params = init_params(spec, args.seed)
+    vraw, vlabels = [], []
+    for path in args.val:
+        val = np.load(path, allow_pickle=True)
+        vraw += list(val["raw"])
+        vlabels += [str(s) for s in val["labels"]]
+    if args.init:
+        spec, params = load_model(args.init)
+        params = jax.tree_util.tree_map(jnp.asarray, params)
+    else:
+        spec = layers(args.width)
+        params = init_params(spec, args.seed)
     steps_per_epoch = -(-len(raw) // args.batch)
     schedule = optax.cosine_decay_schedule(args.learning_rate, args.epochs * steps_per_epoch, alpha=0.02)
     opt = optax.adamw(schedule, weight_decay=1e-5)
@@ -286,7 +321,8 @@ def train(args):
         if acc > best:          # written at once: a long run can be stopped and its best model used
             best = acc
             export(jax.tree_util.tree_map(np.asarray, params), spec, args.out,
-                   {"validation_exact": acc, "epoch": epoch + 1, "epochs": args.epochs, "train_strips": len(raw)})
+                   {"validation_exact": acc, "epoch": epoch + 1, "epochs": args.epochs, "train_strips": len(raw),
+                    "init": os.path.basename(args.init) if args.init else None})
     print(f"{args.out}: best validation exact {best:.4f}")
 
 
@@ -325,7 +361,10 @@ def read(args):
     infer = jax.jit(lambda p, x: forward(p, x, spec))
     out = {}
     for png in sorted(glob.glob(os.path.join(args.strips, "*.png"))):
-        x = preprocess(load_gray(png))
+        strip = load_strip(png)
+        if strip is None:
+            continue
+        x = preprocess(strip)
         logits = np.asarray(infer(params, x[None, :, :, None]))[0]
         text, probs = decode(logits, x.shape[1] // WIDTH_STEP)
         out[os.path.basename(png)] = {"read": text, "probabilities": probs}
@@ -370,10 +409,12 @@ def main():
     p.add_argument("out")
     p.add_argument("--val-out", help="where the strips of every VAL_EVERY-th page go instead")
     p.add_argument("--val-every", type=int, default=0)
+    p.add_argument("--boxed-only", action="store_true", help="leave out the A4 form's free-hand strips")
     p.set_defaults(run=dataset)
     p = sub.add_parser("train")
     p.add_argument("data", nargs="+")
-    p.add_argument("--val", required=True)
+    p.add_argument("--val", required=True, nargs="+")
+    p.add_argument("--init", help="start from this model's weights (fine-tuning) instead of random ones")
     p.add_argument("--out", required=True)
     p.add_argument("--epochs", type=int, default=20)
     p.add_argument("--batch", type=int, default=32)
