@@ -66,7 +66,7 @@ public struct AcceptRule: Sendable {
     public var lineReaderFloor: Double? = 0.9
     /// The same in a free-hand cell (the A4 form's), where the line reader reads the number cut to its ink
     /// (`FieldReader.lineStrip(ofFreeHand:)`). Nil turns its say there off (it is still recorded).
-    public var freeHandLineFloor: Double? = nil
+    public var freeHandLineFloor: Double? = 0.99
     /// Lowest probability of the classifier's weakest digit beside an agreeing line reader, for a field an
     /// equation checks and for one no equation checks (the precinct number, voters on the list), where nothing
     /// would catch a misread both share. In an equation the accepted field still meets the arithmetic, but a

@@ -47,7 +47,7 @@ final class StripReaderTests: XCTestCase {
         let reader = try StripReader()
         XCTAssertEqual(golden.model, reader.modelDigest,
                        "the golden strips were written for another model: run strip_net.py golden (docs/line-reader.md)")
-        XCTAssertGreaterThanOrEqual(golden.cases.count, 16)
+        XCTAssertGreaterThanOrEqual(golden.cases.count, 24, "16 boxed strips and 8 free-hand ones")
         for c in golden.cases {
             let input = StripInput(c.image, height: 32, step: 4, maxWidth: 256)
             XCTAssertEqual(input.width, c.inputWidth, c.name)
@@ -66,7 +66,7 @@ final class StripReaderTests: XCTestCase {
         let golden = try XCTUnwrap(Self.golden)
         let reader = try StripReader()
         let exact = golden.cases.filter { reader.read($0.image).text == $0.truth }.count
-        XCTAssertGreaterThanOrEqual(exact, 13, "of \(golden.cases.count) held-out strips")
+        XCTAssertGreaterThanOrEqual(exact * 10, golden.cases.count * 8, "\(exact) of \(golden.cases.count) held-out strips")
     }
 
     func testAnEmptyStripReadsNothing() throws {

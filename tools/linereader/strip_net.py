@@ -383,12 +383,14 @@ def golden(args):
     import jax
 
     spec, params = load_model(args.model)
-    pngs = [p for p in sorted(glob.glob(os.path.join(args.strips, "*.png")))
-            if boxed(p) and os.path.exists(p[: -len(".png")] + ".gt.txt")]
-    random.Random(args.seed).shuffle(pngs)
+    labelled = [p for p in sorted(glob.glob(os.path.join(args.strips, "*.png")))
+                if os.path.exists(p[: -len(".png")] + ".gt.txt")]
+    random.Random(args.seed).shuffle(labelled)
+    # Free-hand strips are stored cut to their ink, as the reader is given them (`free_hand_strip`).
+    pngs = [p for p in labelled if boxed(p)][: args.count] + [p for p in labelled if not boxed(p)][: args.free_hand_count]
     cases = []
-    for png in pngs[: args.count]:
-        gray = load_gray(png)
+    for png in pngs:
+        gray = load_strip(png)
         x = preprocess(gray)
         logits = np.asarray(jax.jit(lambda p, x: forward(p, x, spec))(params, x[None, :, :, None]))[0]
         text, probs = decode(logits, x.shape[1] // WIDTH_STEP)
@@ -431,7 +433,8 @@ def main():
     p.add_argument("model")
     p.add_argument("strips")
     p.add_argument("out")
-    p.add_argument("--count", type=int, default=16)
+    p.add_argument("--count", type=int, default=16, help="strips of boxed forms")
+    p.add_argument("--free-hand-count", type=int, default=8, help="strips of free-hand cells")
     p.add_argument("--seed", type=int, default=7)
     p.set_defaults(run=golden)
     args = ap.parse_args()
