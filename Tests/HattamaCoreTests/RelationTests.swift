@@ -137,6 +137,18 @@ final class RelationTests: XCTestCase {
         XCTAssertEqual(relation.impliedValue(of: "ballots_received", given: ["ballots_issued": 640, "ballots_unused": 360]), 1000)
     }
 
+    func testImpliedValuesRangeOverTheOtherKeysCandidates() throws {
+        let relation = try single("total - spoiled == sum(votes.*)", keys: ["total", "spoiled", "votes.a", "votes.b"])
+        let candidates = ["total": [100], "votes.a": [40, 46], "votes.b": [50]]
+        XCTAssertEqual(relation.impliedValues(of: "spoiled", candidates: candidates), [10, 4])
+        XCTAssertEqual(relation.impliedValues(of: "total", candidates: ["spoiled": [3], "votes.a": [40], "votes.b": [50]]), [93])
+        XCTAssertEqual(relation.impliedValues(of: "spoiled", candidates: ["total": [80], "votes.a": [40], "votes.b": [50]]), [],
+                       "a count cannot be negative")
+        XCTAssertNil(relation.impliedValues(of: "spoiled", candidates: ["total": [100], "votes.a": [40]]), "votes.b has no candidate")
+        XCTAssertNil(relation.impliedValues(of: "spoiled", candidates: candidates, combinationLimit: 1), "too many to try")
+        XCTAssertNil(try single("a >= b", keys: ["a", "b"]).impliedValues(of: "b", candidates: ["a": [5]]))
+    }
+
     func testImpliedValueWithSumAndMinus() throws {
         let relation = try single("total - spoiled == sum(votes.*)", keys: ["total", "spoiled", "votes.a", "votes.b"])
         XCTAssertEqual(relation.impliedValue(of: "spoiled", given: ["total": 100, "votes.a": 40, "votes.b": 50]), 10)

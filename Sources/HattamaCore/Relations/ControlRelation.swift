@@ -109,13 +109,19 @@ public enum RelationExpander {
 }
 
 extension ControlRelation {
-    /// Whether any choice among each key's candidate values, with any non-negative value for keys that
-    /// have none, satisfies the relation. Too many combinations to try counts as satisfiable.
-    public func isSatisfiable(candidates: [String: [Int]], combinationLimit: Int = 512) -> Bool {
+    /// The relation as `sum(coefficient * value) + constant` compared with 0: left minus right.
+    var linearForm: (coefficients: [String: Int], constant: Int) {
         var coefficients: [String: Int] = [:]
         var constant = 0
         for term in left { if let key = term.key { coefficients[key, default: 0] += term.sign } else { constant += term.sign * term.constant } }
         for term in right { if let key = term.key { coefficients[key, default: 0] -= term.sign } else { constant -= term.sign * term.constant } }
+        return (coefficients, constant)
+    }
+
+    /// Whether any choice among each key's candidate values, with any non-negative value for keys that
+    /// have none, satisfies the relation. Too many combinations to try counts as satisfiable.
+    public func isSatisfiable(candidates: [String: [Int]], combinationLimit: Int = 512) -> Bool {
+        let (coefficients, constant) = linearForm
         let unknown = coefficients.filter { $0.value != 0 && (candidates[$0.key] ?? []).isEmpty }.map(\.value)
         let known = coefficients.filter { $0.value != 0 && !(candidates[$0.key] ?? []).isEmpty }.sorted { $0.key < $1.key }
         let combinations = known.reduce(1) { $0 * max(1, candidates[$1.key]!.count) }
@@ -148,10 +154,7 @@ extension ControlRelation {
     /// in it, another key has no candidates, or there are more than `combinationLimit` choices to try.
     public func impliedValues(of key: String, candidates: [String: [Int]], combinationLimit: Int = 4096) -> Set<Int>? {
         guard comparison == .equal else { return nil }
-        var coefficients: [String: Int] = [:]
-        var constant = 0
-        for term in left { if let k = term.key { coefficients[k, default: 0] += term.sign } else { constant += term.sign * term.constant } }
-        for term in right { if let k = term.key { coefficients[k, default: 0] -= term.sign } else { constant -= term.sign * term.constant } }
+        let (coefficients, constant) = linearForm
         guard let own = coefficients[key], own != 0 else { return nil }
         let others = coefficients.filter { $0.key != key && $0.value != 0 }.sorted { $0.key < $1.key }
         guard others.allSatisfy({ !(candidates[$0.key] ?? []).isEmpty }),
