@@ -183,7 +183,7 @@ public enum ConsistencyChecker {
     /// it, the standing fields still keep their values unless the equation, with some reading of the others,
     /// asks one of them to differ by one digit from what was read (`differsByOneDigit`): each of the five shared
     /// misreads of a standing field in a broken equation on six corpora was so (a 9 read 0 every time), and
-    /// this keeps 1.0 to 1.4% more fields accepted on each with none of them wrong (docs/accuracy.md).
+    /// this keeps 1.2 to 1.7% more fields accepted on each with none of them wrong (docs/accuracy.md).
     static func keysToBlame(_ relation: ControlRelation, fields: [FieldRecord], index: [String: Int],
                             strong: Set<String>, values: [String: Int], standingAlone: Set<String> = []) -> [String] {
         if relation.comparison == .equal {
