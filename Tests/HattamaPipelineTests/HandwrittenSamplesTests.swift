@@ -105,6 +105,25 @@ final class HandwrittenSamplesTests: XCTestCase {
         XCTAssertFalse(settledWithoutWords.isEmpty, "a field the arithmetic settles alone has its words left unread")
     }
 
+    /// Seed 26's A4 0217 adds up to 9 votes fewer than voters participated (1159 against 1150). The line reader
+    /// accepts several of its fields beside a classifier below 0.99, which bounds nothing in the verdict; their words
+    /// are read beside them once the equation breaks, and the break is a finding again.
+    func testWordsAreReadBesideUnsureLineAgreementsOfABrokenEquationAndTheFormIsInconsistent() throws {
+        let (record, truth) = try digitizedFixture("words/seed26-kz-2022-president-precinct-a4-0217.jpg")
+        XCTAssertFalse(truth.consistent)
+        XCTAssertEqual(record.status, .inconsistent)
+        let balance = try XCTUnwrap(record.relations.first { $0.id == "participation_balance" })
+        XCTAssertEqual(balance.holds, false)
+        let wordsBeside = record.fields.filter { field in
+            balance.keys.contains(field.key) && field.readings.contains { $0.reader == "words" && $0.value == field.value }
+                && field.readings.contains { $0.reader == "line_reader" && $0.value == field.value }
+        }
+        XCTAssertFalse(wordsBeside.isEmpty, "words read beside the line reader's agreement")
+        for field in record.fields where field.isTrusted {
+            XCTAssertEqual(field.value, truth.values[field.key] ?? nil, field.key)
+        }
+    }
+
     /// The same protocol as the build reads it: the classifier saw 72 votes (p = 0.57) where the line reader read the
     /// free-hand 12 at 1.0; the equation balances on 12, the line reader vouches for it, and the words need not be read.
     func testASureFreeHandLineReadingVouchesForTheValueTheEquationBalancesOn() throws {

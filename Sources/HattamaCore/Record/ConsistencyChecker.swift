@@ -162,7 +162,7 @@ public enum ConsistencyChecker {
     /// `boundingFloor`, and nothing else: such a value bounds nothing when judging the whole form inconsistent.
     /// Both learned from the same writers, and a digit both misread alike (a flagged 1 read as 7 at 0.95 and
     /// 0.996, hw300's referendum 0102) would make a consistent form look broken.
-    static func restsOnAnUnsureLineAgreement(_ field: FieldRecord) -> Bool {
+    public static func restsOnAnUnsureLineAgreement(_ field: FieldRecord) -> Bool {
         guard let value = field.value,
               let line = field.readings.first(where: { $0.reader == "line_reader" }), line.value == value,
               let classifier = field.readings.first(where: { $0.reader == "digit_classifier" }),
