@@ -177,8 +177,8 @@ public struct AcceptRule: Sendable {
 
     /// The handwriting line reader's reading when it and the classifier read the same value: the classifier's
     /// weakest digit at least `lineCompanionFloor` (`lineCompanionUncheckedFloor` where no equation checks the
-    /// field), the line reader's weakest digit at least `lineReaderFloor`, both seeing as many marks as inked
-    /// cells and no mark unclassified, and Tesseract not convinced of another number. Nil otherwise.
+    /// field), the line reader convinced of it (`lineConviction`), both seeing as many marks as inked cells and no
+    /// mark unclassified, and Tesseract not sure of another number. Nil otherwise.
     func lineReadingAgreeing(_ evidence: [FieldEvidence], inkedMarks: Int, kind: FieldKind,
                              checkedByEquation: Bool, freeHand: Bool) -> FieldEvidence? {
         guard let classifier = evidence.first(where: { $0.reader == "digit_classifier" }),
@@ -268,8 +268,8 @@ public struct AcceptRule: Sendable {
         return read
     }
 
-    /// The number the handwriting line reader read with conviction: its weakest digit at least `lineReaderFloor`,
-    /// as many marks as inked cells, none unreadable.
+    /// The number the handwriting line reader read with conviction: its weakest digit at least `lineReaderFloor`
+    /// (`freeHandLineFloor` in a free-hand cell), as many marks as inked cells or pieces, none unreadable.
     func lineConviction(_ evidence: [FieldEvidence], inkedMarks: Int, freeHand: Bool) -> Int? {
         guard let floor = freeHand ? freeHandLineFloor : lineReaderFloor,
               let line = evidence.first(where: { $0.reader == FieldEvidence.lineReader }),

@@ -41,7 +41,7 @@ final class FieldReader {
     /// The handwriting line reader (`StripReader`), beside the classifier.
     let stripReader: StripReader?
     /// Reads "in words" cells when the digits alone cannot be accepted.
-    let wordsReader = WordsReader()
+    private let wordsReader = WordsReader()
     /// Shown every strip of digits given to Tesseract, when set (`DigitizeOptions.tesseractStripDirectory`).
     var stripObserver: ((GrayImage) -> Void)?
 
@@ -66,8 +66,6 @@ final class FieldReader {
         var keptWhole = 0
         /// Boxes too faint for the ink test in which the classifier sees a digit rather than paper.
         var faintMarks = 0
-        /// The strip Tesseract read.
-        var tesseractStrip: GrayImage?
         /// What the line reader reads where it is needed: the inked boxes' glyphs Tesseract read, or a free-hand
         /// cell's number cut to its ink (`lineStrip(ofFreeHand:)`). None for a number written again beside boxes.
         var lineStrip: GrayImage?
@@ -116,8 +114,7 @@ final class FieldReader {
                 }
             }
         } else if let freeBox = field.box {
-            ink = readFreeHand(freeBox, inset: 0.04, on: page, homography: homography)
-            ink.lineStrip = ink.tesseractStrip.flatMap(Self.lineStrip(ofFreeHand:))
+            ink = readFreeHand(freeBox, inset: 0.04, on: page, homography: homography, forLineReader: true)
         }
         let box = homography.boundingBox(of: rect)
         // Whether the field would stand without its equation is judged at the stricter floor of a field whose
@@ -192,11 +189,9 @@ final class FieldReader {
     @discardableResult
     func readWords(into reading: inout FieldReading, field: FieldSpec, on page: GrayImage, homography: Homography,
                    rule: AcceptRule, languages: [NumberLanguage], tesseractIsReliable: Bool) -> Bool {
-        guard !reading.wordsRead, field.kind == .count, reading.record.status != .accepted, let rect = field.words else {
-            return false
-        }
-        reading.wordsRead = true
-        guard let words = wordsReader.read(rect, on: page, homography: homography, languages: languages) else { return false }
+        guard reading.record.status != .accepted,
+              let words = readWordsOnce(&reading, field: field, on: page, homography: homography, languages: languages)
+        else { return false }
         reading.record = rule.combine(reading.record, words: words, evidence: reading.evidence,
                                       inkedMarks: reading.inkedMarks, kind: field.kind,
                                       tesseractIsReliable: tesseractIsReliable)
@@ -205,6 +200,23 @@ final class FieldReader {
         reading.wordsConviction = number
         reading.wordsCorrections = words.wordsCorrections
         return true
+    }
+
+    /// The "in words" cell of an accepted field, read only to stand beside its readers in the record, when it has
+    /// one not yet read: the decision on the field stays as it is (`ProtocolReader.readWordsBesideUnsureAgreements`).
+    func wordsBeside(_ reading: inout FieldReading, field: FieldSpec, on page: GrayImage, homography: Homography,
+                     languages: [NumberLanguage]) -> ReaderReading? {
+        readWordsOnce(&reading, field: field, on: page, homography: homography, languages: languages)?
+            .asReading(kind: field.kind)
+    }
+
+    /// The field's "in words" cell, read at most once: nil when the field is no count, has no such cell, had it read
+    /// already, or the cell spells nothing the words reader can read.
+    private func readWordsOnce(_ reading: inout FieldReading, field: FieldSpec, on page: GrayImage,
+                               homography: Homography, languages: [NumberLanguage]) -> FieldEvidence? {
+        guard !reading.wordsRead, field.kind == .count, let rect = field.words else { return nil }
+        reading.wordsRead = true
+        return wordsReader.read(rect, on: page, homography: homography, languages: languages)
     }
 
     /// One digit per printed box: Tesseract on the inked boxes' glyphs in a row, the classifier on each box.
@@ -234,7 +246,6 @@ final class FieldReader {
         let glyphs = narrow[first...last].map { $0.croppedToInk(margin: 2) ?? GrayImage(width: 20, height: 20) }
         let strip = GrayImage.strip(glyphs, gap: 6, margin: 16)
         ink.evidence.append(readWithTesseract(strip))
-        ink.tesseractStrip = strip
         ink.lineStrip = strip
         if let classifier {
             ink.predictions = classifier.classify(Array(wide[first...last]), secondLooks: true)
@@ -245,15 +256,16 @@ final class FieldReader {
 
     /// A number written free-hand in `rect`: Tesseract on the whole crop, the classifier on the pieces
     /// `InkSegmenter` cuts it into. `pastLeadingRule`: leave out a ruled line near the left edge and what lies
-    /// before it (the table border beside the digit boxes).
+    /// before it (the table border beside the digit boxes). `forLineReader`: give the line reader its strip too
+    /// (the field's own cell; not a number written again beside boxes).
     private func readFreeHand(_ rect: TemplateRect, inset: Double, on page: GrayImage, homography: Homography,
-                              pastLeadingRule: Bool = false) -> InkReading {
+                              pastLeadingRule: Bool = false, forLineReader: Bool = false) -> InkReading {
         var ink = InkReading()
         guard let crop = inkedCrop(rect, inset: inset, on: page, homography: homography,
                                    pastLeadingRule: pastLeadingRule) else { return ink }
         let strip = GrayImage.strip([crop], gap: 0, margin: 16)
         ink.evidence.append(readWithTesseract(strip))
-        ink.tesseractStrip = strip
+        if forLineReader { ink.lineStrip = Self.lineStrip(ofFreeHand: strip) }
         let segmentation = classifier.map { InkSegmenter.segment(crop, judgedBy: $0) }
         let pieces = segmentation?.pieces ?? InkSegmenter.segmentDigits(in: crop)
         ink.inkedMarks = pieces.count

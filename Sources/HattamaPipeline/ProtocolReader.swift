@@ -206,13 +206,11 @@ public final class ProtocolReader {
         let index = Dictionary(fields.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
         for i in form.fields.indices {
             let spec = form.fields[i]
-            guard broken.contains(spec.key), spec.kind == .count, let rect = spec.words, !readings[i].wordsRead,
-                  let j = index[spec.key], fields[j].isTrusted,
-                  ConsistencyChecker.restsOnAnUnsureLineAgreement(fields[j]) else { continue }
-            readings[i].wordsRead = true
-            guard let words = fieldReader.wordsReader.read(rect, on: page, homography: homography, languages: languages)
-            else { continue }
-            fields[j].readings.append(words.asReading(kind: spec.kind))
+            guard broken.contains(spec.key), let j = index[spec.key], fields[j].isTrusted,
+                  ConsistencyChecker.restsOnAnUnsureLineAgreement(fields[j]),
+                  let words = fieldReader.wordsBeside(&readings[i], field: spec, on: page, homography: homography,
+                                                      languages: languages) else { continue }
+            fields[j].readings.append(words)
         }
     }
 
