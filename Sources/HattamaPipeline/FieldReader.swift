@@ -119,8 +119,7 @@ final class FieldReader {
         let box = homography.boundingBox(of: rect)
         // Whether the field would stand without its equation is judged at the stricter floor of a field whose
         // equation may break (`AcceptRule.lineStandingFloor`).
-        var standingRule = rule
-        standingRule.lineCompanionUncheckedFloor = max(rule.lineCompanionUncheckedFloor, rule.lineStandingFloor)
+        let standingRule = rule.standingRule
         func decide() -> (record: FieldRecord, alone: FieldRecord) {
             let record = rule.decide(field: field, evidence: ink.evidence, inkedMarks: ink.inkedMarks, box: box,
                                      checkedByEquation: inEquation)

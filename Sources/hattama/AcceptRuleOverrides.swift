@@ -56,6 +56,14 @@ struct AcceptRuleOverrides: ParsableArguments {
             help: "The same on a field no equation checks (calibration sweeps).")
     var lineCompanionUncheckedFloor: Double?
 
+    @Option(name: .customLong("line-sure-unchecked-floor"),
+            help: "Lowest confidence of the line reader at which, on a boxed field no equation checks, the classifier needs only the line companion floor (calibration sweeps; above 1 turns it off).")
+    var lineSureUncheckedFloor: Double?
+
+    @Option(name: .customLong("line-sure-standing-floor"),
+            help: "Lowest probability of the classifier beside a line reader at the sure floor for a field to keep its value when its equation breaks (calibration sweeps; above 1 turns it off).")
+    var lineSureStandingFloor: Double?
+
     @Option(name: .customLong("line-standing-floor"),
             help: "Lowest probability of the classifier beside an agreeing line reader for a field to keep its value when its equation breaks (calibration sweeps).")
     var lineStandingFloor: Double?
@@ -76,5 +84,7 @@ struct AcceptRuleOverrides: ParsableArguments {
         if let lineCompanionFloor { rule.lineCompanionFloor = lineCompanionFloor }
         if let lineCompanionUncheckedFloor { rule.lineCompanionUncheckedFloor = lineCompanionUncheckedFloor }
         if let lineStandingFloor { rule.lineStandingFloor = lineStandingFloor }
+        if let lineSureStandingFloor { rule.lineSureStandingFloor = lineSureStandingFloor > 1 ? nil : lineSureStandingFloor }
+        if let lineSureUncheckedFloor { rule.lineSureUncheckedFloor = lineSureUncheckedFloor > 1 ? nil : lineSureUncheckedFloor }
     }
 }

@@ -233,6 +233,39 @@ final class ConsistencyCheckerTests: XCTestCase {
                        "no reading of the field not standing alone mends the sum, which asks 650 for the standing 640: one digit")
     }
 
+    /// A field accepted on the line reader's agreement with a classifier below `boundingFloor` alone.
+    private func lineAgreed(_ key: String, _ value: Int, classifier: Double) -> FieldRecord {
+        let readings = [
+            ReaderReading(reader: "digit_classifier", text: String(value), value: .number(value), confidence: classifier),
+            ReaderReading(reader: "line_reader", text: String(value), value: .number(value), confidence: 0.9999),
+        ]
+        return FieldRecord(key: key, line: 0, kind: .count, value: .number(value), status: .accepted,
+                           confidence: 0.999, reasons: [], box: nil, readings: readings)
+    }
+
+    /// Where every field of a broken equation stands alone but one of them only on the line reader's agreement with
+    /// an unsure classifier, the break is no longer taken as the form's own when the equation asks one of its
+    /// fields to differ by one digit: seed 63's referendum 0086, 699 unused read 609 by both beside 1016 received
+    /// (classifier 0.979, line reader 0.9999) and 317 issued.
+    func testAnEquationStandingOnAnUnsureLineAgreementIsDoubtedWhenItAsksForAOneDigitChange() throws {
+        let oneDigit = [lineAgreed("ballots_received", 1016, classifier: 0.979), field("ballots_issued", 317),
+                        field("ballots_unused", 609)]
+        let doubted = ConsistencyChecker.check(fields: oneDigit, relations: try balance(), standingAlone: Set(keys))
+        XCTAssertEqual(doubted.fields.map(\.status), [.uncertain, .uncertain, .uncertain])
+        // 1016 = 317 + 650? It asks for 699 unused, 366 issued or 967 received: none a digit from what was read.
+        let farApart = [lineAgreed("ballots_received", 1016, classifier: 0.979), field("ballots_issued", 317),
+                        field("ballots_unused", 650)]
+        let kept = ConsistencyChecker.check(fields: farApart, relations: try balance(), standingAlone: Set(keys))
+        XCTAssertEqual(kept.fields.map(\.status), [.accepted, .accepted, .accepted])
+        XCTAssertEqual(kept.status, .inconsistent)
+        // With the classifier sure (at `boundingFloor`), the one-digit break stays the form's own.
+        let sure = [lineAgreed("ballots_received", 1016, classifier: 0.995), field("ballots_issued", 317),
+                    field("ballots_unused", 609)]
+        let own = ConsistencyChecker.check(fields: sure, relations: try balance(), standingAlone: Set(keys))
+        XCTAssertEqual(own.fields.map(\.status), [.accepted, .accepted, .accepted])
+        XCTAssertEqual(own.status, .inconsistent)
+    }
+
     /// When no reading of the doubtful fields balances the equation, one of the standing fields may be wrong (or
     /// the form is): all of them go to a person.
     func testABrokenEquationThatNoDoubtfulFieldCanMendPutsTheStandingFieldsInDoubtToo() throws {

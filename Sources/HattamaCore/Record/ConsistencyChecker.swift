@@ -106,10 +106,23 @@ public enum ConsistencyChecker {
             let blamed: [String]
             if relation.comparison == .equal, relation.keys.allSatisfy(standing.contains) {
                 // Every number of the equation read surely by two readers of different kinds: the protocol
-                // itself breaks its arithmetic (the form is judged inconsistent above), and its numbers are
+                // itself breaks its arithmetic (the form is judged inconsistent), and its numbers are
                 // what was written (on hw300, seed 26 and seed 33 this kept 0.4 to 0.9% more fields accepted,
-                // none of them wrong).
-                blamed = []
+                // none of them wrong). But where one of them stands on the line reader's agreement with a
+                // classifier below `boundingFloor`, the equation asking one of them to differ by one digit is
+                // the likelier story, as in `keysToBlame`: seed 63's referendum 0086, 699 read 609 by both beside
+                // 1016 received, which stood on the line reader at 0.9999 and the classifier at 0.979.
+                let restsOnUnsureAgreement = relation.keys.contains { key in
+                    index[key].map { restsOnAnUnsureLineAgreement(fields[$0]) } ?? false
+                }
+                let fixed = Dictionary(relation.keys.compactMap { key in allValues[key].map { (key, [$0]) } },
+                                       uniquingKeysWith: { first, _ in first })
+                blamed = restsOnUnsureAgreement
+                    && asksOneDigitChange(relation, of: relation.keys, candidates: fixed, values: allValues)
+                    ? relation.keys : []
+                // Numbers kept as read that break an equation are the form's finding, also where one of them
+                // rests on an unsure agreement and so bounds nothing above.
+                if blamed.isEmpty { formIsInconsistent = true }
             } else {
                 // An equation no value can balance still leaves its standing fields their values where
                 // `keysToBlame` finds none of them the likelier culprit: the form is judged inconsistent above.
@@ -197,18 +210,24 @@ public enum ConsistencyChecker {
             // equation asks it to differ from what both readers read by one digit, written over or lost: the 9 of
             // 394 read 0 by both (seed 63's referendum 0134, where the line reader's 4 for the classifier's 2
             // makes the rest 394). Otherwise two readers would have to misread it by more than one digit alike.
-            let oneDigitAway = alone.contains { key in
-                guard let value = values[key], let implied = relation.impliedValues(of: key, candidates: candidates)
-                else { return true }
-                return implied.contains { differsByOneDigit($0, value) }
-            }
-            return oneDigitAway ? relation.keys : others
+            return asksOneDigitChange(relation, of: alone, candidates: candidates, values: values) ? relation.keys : others
         }
         guard let candidates = readCandidates(relation, fields: fields, index: index, fixed: strong, values: values)
         else { return relation.keys }
         let weak = relation.keys.filter { !strong.contains($0) }
         guard !weak.isEmpty, weak.count < relation.keys.count else { return relation.keys }
         return relation.isSatisfiable(candidates: candidates) ? weak : relation.keys
+    }
+
+    /// Whether the equation, with some candidate of its other fields, asks one of `keys` for a value one digit
+    /// away from what was read (`differsByOneDigit`); also when a key's value or implied values are unknown.
+    static func asksOneDigitChange(_ relation: ControlRelation, of keys: [String], candidates: [String: [Int]],
+                                   values: [String: Int]) -> Bool {
+        keys.contains { key in
+            guard let value = values[key], let implied = relation.impliedValues(of: key, candidates: candidates)
+            else { return true }
+            return implied.contains { differsByOneDigit($0, value) }
+        }
     }
 
     /// Whether two numbers' decimal digits differ in one place: one digit changed (394 and 304), or one digit
