@@ -13,7 +13,9 @@ struct CellInk {
     /// Height of the crop the ink was measured in.
     let height: Int
 
-    init(_ image: GrayImage) {
+    /// `darkerShare`: how much darker than the paper, as a share of its level, a pixel must be to count as ink
+    /// (at least 40 levels either way).
+    init(_ image: GrayImage, darkerShare: Double = 0.35) {
         var histogram = [Int](repeating: 0, count: 256)
         for p in image.pixels { histogram[Int(p)] += 1 }
         let total = image.pixels.count
@@ -22,7 +24,7 @@ struct CellInk {
             seen += histogram[level]
             if seen * 10 >= total * 9 { paper = level; break }
         }
-        let cut = paper - max(40, paper * 35 / 100)
+        let cut = paper - max(40, Int(Double(paper) * darkerShare))
         let ink = cut > 0 ? histogram[0..<cut].reduce(0, +) : 0
         self.height = image.height
         self.inkPixels = ink

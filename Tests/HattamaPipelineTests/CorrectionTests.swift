@@ -102,6 +102,31 @@ final class CorrectionTests: XCTestCase {
         }
     }
 
+    func testANumberWrittenBesideTheBoxesInAFaintPenIsStillSeen() throws {
+        // Seed 83's referendum 0158: 8 struck out by a faint line, 15 written beside the boxes across the table
+        // border in a light blue pen at pressure 0.57. Its ink is 60-90 levels below the paper before the crop's
+        // contrast is stretched, short of the 35% of the paper's level the boxes' ink test asks; with that test the
+        // number beside was not seen, and both readers' 8 (0.9998 and 1.0) was accepted beside the broken equation.
+        guard let record = try readCorrectedFixture("kz-2022-referendum-precinct-0158") else { return }
+        let bothMarked = try XCTUnwrap(record.fields.first { $0.key == "ballots_both_marked" })
+        XCTAssertEqual(bothMarked.value, .number(15))
+        if bothMarked.status == .accepted {
+            XCTAssertTrue(bothMarked.readings.contains { $0.reader == "arithmetic" }, "accepted only by an equation")
+        }
+    }
+
+    /// A faint stroke is ink beside the boxes at 20% of the paper's level below it, not at the 35% a box asks; the
+    /// grain of a grey stretch of a photo is neither.
+    func testTheInkTestBesideTheBoxesCountsAFainterPen() {
+        var faint = GrayImage(width: 120, height: 54, fill: 250)
+        for y in 10..<44 { for x in 40...44 { faint[x, y] = 185 } }
+        XCTAssertTrue(CellInk(faint).isBlank, "65 levels below paper 250 is not ink to a box's test (cut at 163)")
+        XCTAssertFalse(CellInk(faint, darkerShare: FieldReader.besideRawInkShare).isBlank)
+        var grain = GrayImage(width: 120, height: 54, fill: 200)
+        for y in 0..<54 { for x in 0..<120 where (x * 7 + y * 13) % 5 == 0 { grain[x, y] = 175 } }
+        XCTAssertTrue(CellInk(grain, darkerShare: FieldReader.besideRawInkShare).isBlank, "25 levels of grain")
+    }
+
     /// A line printed from the top of a row to its bottom beside the boxes (the Kenya form's flag stripes) is
     /// found, and a handwritten 1 in the row is not such a line.
     func testALinePrintedAcrossTheRowIsFoundButAWrittenOneIsNot() {
