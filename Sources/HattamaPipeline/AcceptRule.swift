@@ -78,8 +78,9 @@ public struct AcceptRule: Sendable {
     /// the classifier's weakest digit needs only `lineCompanionFloor` beside it, not `lineCompanionUncheckedFloor`.
     /// Over seven corpora of 300 protocols, 612 such agreements were right and 2 wrong (a 1 written as a 7, a 9
     /// read as 0); at a line floor of 0.99 it was 8 wrong in 795. Not in free-hand cells, where no box fixes how
-    /// many digits there are (a 4-digit precinct number was read as 3 digits by both there), and not for a field
-    /// of a broken equation to keep its value (`FieldReader`'s standing rule turns it off). Nil turns it off.
+    /// many digits there are (a 4-digit precinct number was read as 3 digits by both there). For a field of a
+    /// broken equation to keep its value the classifier must be at `lineSureStandingFloor` (`standingRule`).
+    /// Nil turns it off.
     public var lineSureUncheckedFloor: Double? = 0.998
     /// Lowest probability of the classifier's weakest digit beside a line reader at `lineSureUncheckedFloor`, in a
     /// boxed field, for a field of an equation that breaks to keep its value (`standingRule`); the one-digit rule
@@ -204,8 +205,9 @@ public struct AcceptRule: Sendable {
 
     /// The handwriting line reader's reading when it and the classifier read the same value: the classifier's
     /// weakest digit at least `lineCompanionFloor` (`lineCompanionUncheckedFloor` where no equation checks the
-    /// field, unless the line reader is at `lineSureUncheckedFloor` in a boxed field), the line reader convinced of it (`lineConviction`), both seeing as many marks as inked cells and no
-    /// mark unclassified, and Tesseract not sure of another number. Nil otherwise.
+    /// field, unless the line reader is at `lineSureUncheckedFloor` in a boxed field), the line reader convinced
+    /// of it (`lineConviction`), both seeing as many marks as inked cells and no mark unclassified, and Tesseract
+    /// not sure of another number. Nil otherwise.
     func lineReadingAgreeing(_ evidence: [FieldEvidence], inkedMarks: Int, kind: FieldKind,
                              checkedByEquation: Bool, freeHand: Bool) -> FieldEvidence? {
         guard let classifier = evidence.first(where: { $0.reader == "digit_classifier" }),

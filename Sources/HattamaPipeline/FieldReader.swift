@@ -117,8 +117,8 @@ final class FieldReader {
             ink = readFreeHand(freeBox, inset: 0.04, on: page, homography: homography, forLineReader: true)
         }
         let box = homography.boundingBox(of: rect)
-        // Whether the field would stand without its equation is judged at the stricter floor of a field whose
-        // equation may break (`AcceptRule.lineStandingFloor`).
+        // Whether the field would stand without its equation is judged at the stricter floors of a field whose
+        // equation may break (`AcceptRule.standingRule`).
         let standingRule = rule.standingRule
         func decide() -> (record: FieldRecord, alone: FieldRecord) {
             let record = rule.decide(field: field, evidence: ink.evidence, inkedMarks: ink.inkedMarks, box: box,
