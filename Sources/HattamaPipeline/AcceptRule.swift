@@ -127,6 +127,8 @@ public struct AcceptRule: Sendable {
         var standing = self
         standing.lineCompanionUncheckedFloor = max(lineCompanionUncheckedFloor, lineStandingFloor)
         if let floor = lineSureStandingFloor {
+            // The standing rule decides as if no equation checked the field, so `lineCompanionFloor` counts there
+            // only beside a line reader at `lineSureUncheckedFloor` (`lineReadingAgreeing`).
             standing.lineCompanionFloor = floor
         } else {
             standing.lineSureUncheckedFloor = nil

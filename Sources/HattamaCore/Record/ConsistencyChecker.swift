@@ -115,11 +115,12 @@ public enum ConsistencyChecker {
                 let restsOnUnsureAgreement = relation.keys.contains { key in
                     index[key].map { restsOnAnUnsureLineAgreement(fields[$0]) } ?? false
                 }
-                let fixed = Dictionary(relation.keys.compactMap { key in allValues[key].map { (key, [$0]) } },
-                                       uniquingKeysWith: { first, _ in first })
-                blamed = restsOnUnsureAgreement
-                    && asksOneDigitChange(relation, of: relation.keys, candidates: fixed, values: allValues)
-                    ? relation.keys : []
+                let asReadOnly = readCandidates(relation, fields: fields, index: index, fixed: Set(relation.keys),
+                                                values: allValues)
+                let asksOneDigit = asReadOnly.map {
+                    asksOneDigitChange(relation, of: relation.keys, candidates: $0, values: allValues)
+                } ?? true
+                blamed = restsOnUnsureAgreement && asksOneDigit ? relation.keys : []
                 // Numbers kept as read that break an equation are the form's finding, also where one of them
                 // rests on an unsure agreement and so bounds nothing above.
                 if blamed.isEmpty { formIsInconsistent = true }
